@@ -1,0 +1,146 @@
+"""The GENOPS_ configuration contract: every setting a DAG reads, declared once.
+
+Terraform sets these variables on the Composer environment (`terraform/modules/composer`), `make local`
+reads them from `local.env`, and README.md lists them. The contract tests keep all four in agreement.
+
+Reading rules:
+- Parsing a DAG file never fails because a value is missing: DAG files only read settings that have a
+  default, and pass required ones as templates (`templated(...)`) that are rendered at run time.
+- A task that needs a missing required value fails with `MissingSettingError`, which names the
+  variable and says where to set it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+PREFIX = "GENOPS_"
+
+
+class MissingSettingError(RuntimeError):
+    """A required GENOPS_ variable is not set where a task needs it."""
+
+
+class InvalidSettingError(ValueError):
+    """A GENOPS_ variable is set to a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    description: str
+    default: str | None = None  # None: required, no safe default exists
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+
+# Metrics a threshold may name, with the range their scores take (the evaluation service's scales).
+METRIC_RANGES: dict[str, tuple[float, float]] = {
+    "summarization_quality": (1.0, 5.0),
+    "groundedness": (0.0, 1.0),
+    "verbosity": (-2.0, 2.0),
+    "instruction_following": (1.0, 5.0),
+    "exact_match": (0.0, 1.0),
+    "bleu": (0.0, 1.0),
+    "rouge_1": (0.0, 1.0),
+    "rouge_2": (0.0, 1.0),
+    "rouge_l_sum": (0.0, 1.0),
+}
+
+_DEFAULT_THRESHOLDS = {"summarization_quality": 3.0, "groundedness": 0.7, "rouge_l_sum": 0.2}
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting("GENOPS_PROJECT_ID", "Google Cloud project that runs Vertex AI, BigQuery and GCS calls."),
+        Setting("GENOPS_REGION", "Vertex AI region for generation, tuning and evaluation.", "us-central1"),
+        Setting("GENOPS_DATA_BUCKET", "Bucket name for training data and evaluation reports (no gs://)."),
+        Setting("GENOPS_BQ_DATASET", "BigQuery dataset that holds evaluation results.", "genops"),
+        Setting("GENOPS_BQ_TABLE", "BigQuery table of evaluation rows (schema: genops/schemas).", "model_evaluations"),
+        Setting("GENOPS_PRO_MODEL", "Gemini model used as the 'pro' configuration.", "gemini-2.5-pro"),
+        Setting("GENOPS_FLASH_MODEL", "Gemini model used as the 'flash' configuration.", "gemini-2.5-flash"),
+        Setting("GENOPS_TUNING_SOURCE_MODEL", "Base model for supervised fine-tuning.", "gemini-2.5-flash"),
+        Setting("GENOPS_TUNED_MODEL_DISPLAY_NAME", "Display name given to tuned models.", "genops-tuned"),
+        Setting("GENOPS_TRAINING_DATA_OBJECT", "Object path of the tuning JSONL in the data bucket.", "training/sft_train.jsonl"),
+        Setting("GENOPS_REPORTS_PREFIX", "Object prefix for evaluation reports in the data bucket.", "reports"),
+        Setting("GENOPS_TOKEN_BUDGET", "Largest prompt, in tokens, a budget gate lets through.", "2048"),
+        Setting("GENOPS_EVAL_THRESHOLDS", "JSON object: metric name -> lowest mean score that promotes a model.", json.dumps(_DEFAULT_THRESHOLDS, sort_keys=True)),
+        Setting("GENOPS_EXPERIMENT_NAME", "Vertex AI experiment that records evaluation runs.", "genops-eval"),
+        Setting("GENOPS_COMPARISON_METRIC", "Metric that picks the best configuration in model_comparison.", "summarization_quality"),
+    )
+}  # fmt: skip
+
+
+def _setting(name: str) -> Setting:
+    try:
+        return SETTINGS[name]
+    except KeyError:
+        raise KeyError(f"{name} is not a GENOPS_ setting; declare it in genops/config.py SETTINGS") from None
+
+
+def get(name: str) -> str:
+    """Return a setting's value (environment first, then default), or fail naming the variable."""
+    setting = _setting(name)
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    if setting.default is not None:
+        return setting.default
+    raise MissingSettingError(
+        f"{name} is not set: {setting.description} On Composer, Terraform sets it "
+        f"(terraform/modules/composer, env_variables); locally, add it to local.env or export it."
+    )
+
+
+def get_int(name: str, *, minimum: int = 1) -> int:
+    raw = get(name)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidSettingError(f"{name}={raw!r} is not a whole number; set it to an integer >= {minimum}.") from None
+    if value < minimum:
+        raise InvalidSettingError(f"{name}={value} is below {minimum}; set it to an integer >= {minimum}.")
+    return value
+
+
+def metric_name(name: str) -> str:
+    """Return `GENOPS_<name>` after checking it names a known metric."""
+    value = get(name)
+    if value not in METRIC_RANGES:
+        raise InvalidSettingError(f"{name}={value!r} is not a known metric; use one of {sorted(METRIC_RANGES)}.")
+    return value
+
+
+def eval_thresholds() -> dict[str, float]:
+    """Parse GENOPS_EVAL_THRESHOLDS into {metric: minimum mean score}, checking names and ranges."""
+    name = "GENOPS_EVAL_THRESHOLDS"
+    raw = get(name)
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise InvalidSettingError(f'{name} is not valid JSON ({err}); use e.g. {{"rouge_l_sum": 0.2}}.') from None
+    if not isinstance(parsed, dict) or not parsed:
+        raise InvalidSettingError(f'{name} must be a non-empty JSON object, e.g. {{"rouge_l_sum": 0.2}}.')
+    thresholds: dict[str, float] = {}
+    for metric, value in parsed.items():
+        if metric not in METRIC_RANGES:
+            raise InvalidSettingError(f"{name} names unknown metric {metric!r}; use one of {sorted(METRIC_RANGES)}.")
+        low, high = METRIC_RANGES[metric]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            raise InvalidSettingError(f"{name}[{metric!r}]={value!r} must be a number from {low} to {high}.")
+        thresholds[metric] = float(value)
+    return thresholds
+
+
+def templated(name: str) -> str:
+    """A Jinja expression that renders the setting when the task runs (see `MACROS`)."""
+    _setting(name)
+    return "{{ genops_setting('%s') }}" % name
+
+
+# Passed as `user_defined_macros` by `genops.dag_factory.lab_dag`, so `templated()` values resolve.
+MACROS = {"genops_setting": get}
