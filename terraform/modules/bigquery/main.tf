@@ -1,0 +1,80 @@
+resource "google_bigquery_dataset" "this" {
+  project                    = var.project_id
+  dataset_id                 = var.dataset_id
+  location                   = var.location
+  description                = "GenOps model evaluation results, written by the Composer DAGs."
+  labels                     = var.labels
+  delete_contents_on_destroy = false
+
+  dynamic "default_encryption_configuration" {
+    for_each = var.kms_key_name == null ? [] : [var.kms_key_name]
+    content {
+      kms_key_name = default_encryption_configuration.value
+    }
+  }
+
+  depends_on = [google_kms_crypto_key_iam_member.bigquery_agent]
+}
+
+resource "google_bigquery_table" "evaluations" {
+  # checkov:skip=CKV_GCP_80: CMEK is opt-in via var.kms_key_name (dynamic block below); Google-managed keys otherwise.
+  project             = var.project_id
+  dataset_id          = google_bigquery_dataset.this.dataset_id
+  table_id            = var.table_id
+  description         = "One row per model configuration per evaluation run."
+  labels              = var.labels
+  schema              = var.table_schema
+  deletion_protection = var.deletion_protection
+  clustering          = ["model_config", "model"]
+
+  time_partitioning {
+    type  = "DAY"
+    field = "evaluation_date"
+  }
+
+  dynamic "encryption_configuration" {
+    for_each = var.kms_key_name == null ? [] : [var.kms_key_name]
+    content {
+      kms_key_name = encryption_configuration.value
+    }
+  }
+}
+
+resource "google_bigquery_table" "latest_scores" {
+  # checkov:skip=CKV_GCP_80: a view stores no data; the table it reads carries the encryption.
+  project     = var.project_id
+  dataset_id  = google_bigquery_dataset.this.dataset_id
+  table_id    = var.view_id
+  description = "Latest evaluation (all scores) of each model configuration."
+  labels      = var.labels
+  # A view holds no data and is rebuilt from its query: protecting it only blocks schema changes.
+  deletion_protection = false
+
+  view {
+    query          = templatefile("${path.module}/latest_scores.sql.tftpl", { table = "${var.project_id}.${google_bigquery_table.evaluations.dataset_id}.${google_bigquery_table.evaluations.table_id}" })
+    use_legacy_sql = false
+  }
+}
+
+resource "google_bigquery_dataset_iam_member" "editors" {
+  for_each = var.data_editors
+
+  project    = var.project_id
+  dataset_id = google_bigquery_dataset.this.dataset_id
+  role       = "roles/bigquery.dataEditor"
+  member     = each.value
+}
+
+# With CMEK, the project's BigQuery service agent must use the key before the dataset can.
+data "google_bigquery_default_service_account" "this" {
+  count   = var.kms_key_name == null ? 0 : 1
+  project = var.project_id
+}
+
+resource "google_kms_crypto_key_iam_member" "bigquery_agent" {
+  count = var.kms_key_name == null ? 0 : 1
+
+  crypto_key_id = var.kms_key_name
+  role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+  member        = data.google_bigquery_default_service_account.this[0].member
+}

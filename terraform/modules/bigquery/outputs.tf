@@ -1,0 +1,45 @@
+output "dataset_id" {
+  description = "Dataset id, available once its grants exist."
+  value       = google_bigquery_dataset.this.dataset_id
+  depends_on  = [google_bigquery_dataset_iam_member.editors]
+}
+
+output "table_id" {
+  description = "Table id of the evaluations table (without project and dataset)."
+  value       = google_bigquery_table.evaluations.table_id
+}
+
+output "table_fqn" {
+  description = "Fully qualified table name, `<project>.<dataset>.<table>`."
+  value       = "${var.project_id}.${google_bigquery_table.evaluations.dataset_id}.${google_bigquery_table.evaluations.table_id}"
+}
+
+output "view_fqn" {
+  description = "Fully qualified name of the latest-scores view."
+  value       = "${var.project_id}.${google_bigquery_table.latest_scores.dataset_id}.${google_bigquery_table.latest_scores.table_id}"
+}
+
+output "table" {
+  description = "Settings of the evaluations table that the tests and reviews check: schema, partitioning, clustering, deletion protection."
+  value = {
+    schema              = google_bigquery_table.evaluations.schema
+    partition_type      = google_bigquery_table.evaluations.time_partitioning[0].type
+    partition_field     = google_bigquery_table.evaluations.time_partitioning[0].field
+    clustering          = google_bigquery_table.evaluations.clustering
+    deletion_protection = google_bigquery_table.evaluations.deletion_protection
+  }
+}
+
+output "iam_grants" {
+  description = "Every grant this module makes, as {scope, resource, role, member}."
+  value = concat(
+    [
+      for g in google_bigquery_dataset_iam_member.editors :
+      { scope = "dataset", resource = "${g.project}.${g.dataset_id}", role = g.role, member = g.member }
+    ],
+    [
+      for g in google_kms_crypto_key_iam_member.bigquery_agent :
+      { scope = "kms_key", resource = g.crypto_key_id, role = g.role, member = g.member }
+    ],
+  )
+}

@@ -1,0 +1,103 @@
+locals {
+  # One entry per setting in dags/genops/config.py SETTINGS, no more and no fewer
+  # (tests/terraform/test_genops_contract.py keeps the two in step).
+  env_variables = {
+    GENOPS_PROJECT_ID               = var.genops.project_id
+    GENOPS_REGION                   = var.genops.region
+    GENOPS_DATA_BUCKET              = var.genops.data_bucket
+    GENOPS_BQ_DATASET               = var.genops.bq_dataset
+    GENOPS_BQ_TABLE                 = var.genops.bq_table
+    GENOPS_PRO_MODEL                = var.genops.pro_model
+    GENOPS_FLASH_MODEL              = var.genops.flash_model
+    GENOPS_TUNING_SOURCE_MODEL      = var.genops.tuning_source_model
+    GENOPS_TUNED_MODEL_DISPLAY_NAME = var.genops.tuned_model_display_name
+    GENOPS_TRAINING_DATA_OBJECT     = var.genops.training_data_object
+    GENOPS_REPORTS_PREFIX           = var.genops.reports_prefix
+    GENOPS_TOKEN_BUDGET             = tostring(var.genops.token_budget)
+    GENOPS_EVAL_THRESHOLDS          = jsonencode(var.genops.eval_thresholds)
+    GENOPS_EXPERIMENT_NAME          = var.genops.experiment_name
+    GENOPS_COMPARISON_METRIC        = var.genops.comparison_metric
+  }
+
+  # Platform defaults (Airflow 3 option names); var.airflow_config_overrides wins on conflict.
+  platform_airflow_config = {
+    "core-dags_are_paused_at_creation"         = "True" # a new DAG runs only once someone unpauses it
+    "core-max_active_runs_per_dag"             = "1"    # evaluation runs spend model quota: one at a time
+    "core-max_active_tasks_per_dag"            = "8"
+    "core-dagbag_import_timeout"               = "60"
+    "dag_processor-dag_file_processor_timeout" = "120" # Airflow 3 moved this out of [core]; must exceed the import timeout
+    "scheduler-catchup_by_default"             = "False"
+    "api-expose_config"                        = "False" # the UI must not show connection strings and secrets
+  }
+}
+
+resource "google_composer_environment" "this" {
+  project = var.project_id
+  name    = var.name
+  region  = var.region
+  labels  = var.labels
+
+  config {
+    environment_size           = var.environment_size
+    resilience_mode            = var.resilience_mode
+    enable_private_environment = var.enable_private_environment
+
+    software_config {
+      image_version            = var.image_version
+      env_variables            = local.env_variables
+      airflow_config_overrides = merge(local.platform_airflow_config, var.airflow_config_overrides)
+      pypi_packages            = var.pypi_packages
+    }
+
+    workloads_config {
+      scheduler {
+        cpu        = var.workloads.scheduler.cpu
+        memory_gb  = var.workloads.scheduler.memory_gb
+        storage_gb = var.workloads.scheduler.storage_gb
+        count      = var.workloads.scheduler.count
+      }
+      triggerer {
+        cpu       = var.workloads.triggerer.cpu
+        memory_gb = var.workloads.triggerer.memory_gb
+        count     = var.workloads.triggerer.count
+      }
+      dag_processor {
+        cpu        = var.workloads.dag_processor.cpu
+        memory_gb  = var.workloads.dag_processor.memory_gb
+        storage_gb = var.workloads.dag_processor.storage_gb
+        count      = var.workloads.dag_processor.count
+      }
+      web_server {
+        cpu        = var.workloads.web_server.cpu
+        memory_gb  = var.workloads.web_server.memory_gb
+        storage_gb = var.workloads.web_server.storage_gb
+      }
+      worker {
+        cpu        = var.workloads.worker.cpu
+        memory_gb  = var.workloads.worker.memory_gb
+        storage_gb = var.workloads.worker.storage_gb
+        min_count  = var.workloads.worker.min_count
+        max_count  = var.workloads.worker.max_count
+      }
+    }
+
+    node_config {
+      service_account = var.service_account_email
+      network         = var.network
+      subnetwork      = var.subnetwork
+    }
+
+    maintenance_window {
+      start_time = var.maintenance_window.start_time
+      end_time   = var.maintenance_window.end_time
+      recurrence = var.maintenance_window.recurrence
+    }
+
+    dynamic "encryption_config" {
+      for_each = var.kms_key_name == null ? [] : [var.kms_key_name]
+      content {
+        kms_key_name = encryption_config.value
+      }
+    }
+  }
+}

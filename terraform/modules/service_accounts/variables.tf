@@ -1,0 +1,14 @@
+variable "project_id" {
+  type        = string
+  description = "Project that holds the service accounts and their project-level grants."
+}
+
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of the account ids (`<prefix>-composer`, `<prefix>-cloudbuild`); at most 19 characters so both fit the 30-character limit."
+}
+
+variable "composer_service_agent" {
+  type        = string
+  description = "Email of the Cloud Composer service agent, which must manage the environment account's workload identity bindings."
+}

@@ -1,0 +1,29 @@
+output "data_bucket" {
+  description = "Name of the data bucket (training data, evaluation reports), available once its grants exist."
+  value       = google_storage_bucket.data.name
+  depends_on  = [google_storage_bucket_iam_member.data]
+}
+
+output "data_bucket_url" {
+  description = "gs:// URL of the data bucket."
+  value       = google_storage_bucket.data.url
+}
+
+output "log_bucket" {
+  description = "Name of the bucket holding the data bucket's access logs."
+  value       = google_storage_bucket.logs.name
+}
+
+output "iam_grants" {
+  description = "Every grant this module makes, as {scope, resource, role, member}."
+  value = concat(
+    [
+      for g in concat(values(google_storage_bucket_iam_member.data), [google_storage_bucket_iam_member.log_writer]) :
+      { scope = "bucket", resource = g.bucket, role = g.role, member = g.member }
+    ],
+    [
+      for g in google_kms_crypto_key_iam_member.storage_agent :
+      { scope = "kms_key", resource = g.crypto_key_id, role = g.role, member = g.member }
+    ],
+  )
+}

@@ -1,0 +1,69 @@
+variable "project_id" {
+  type        = string
+  description = "Project that holds the buckets."
+}
+
+variable "location" {
+  type        = string
+  description = "Location of both buckets (a region, to sit next to Composer and Vertex AI)."
+}
+
+variable "data_bucket_name" {
+  type        = string
+  description = "Name of the bucket for training data and evaluation reports."
+}
+
+variable "log_bucket_name" {
+  type        = string
+  description = "Name of the bucket that receives the data bucket's access logs."
+}
+
+variable "labels" {
+  type        = map(string)
+  description = "Labels set on both buckets."
+  default     = {}
+}
+
+variable "kms_key_name" {
+  type        = string
+  description = "Cloud KMS key (`projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>`) that encrypts both buckets; null uses Google-managed keys. The key must be in the buckets' location."
+  default     = null
+}
+
+variable "force_destroy" {
+  type        = bool
+  description = "Let `terraform destroy` delete non-empty buckets. Keep false outside throwaway environments."
+  default     = false
+}
+
+variable "reports_prefix" {
+  type        = string
+  description = "Object prefix of the evaluation reports (no trailing slash)."
+}
+
+variable "reports_nearline_after_days" {
+  type        = number
+  description = "Age in days after which report objects move to NEARLINE storage."
+}
+
+variable "noncurrent_versions_retention_days" {
+  type        = number
+  description = "Days a replaced or deleted object version is kept before it is removed."
+}
+
+variable "access_logs_retention_days" {
+  type        = number
+  description = "Days access logs are kept in the log bucket."
+}
+
+variable "object_admins" {
+  type        = map(string)
+  description = "IAM members (`serviceAccount:...`) given roles/storage.objectAdmin on the data bucket, keyed by a static name."
+  default     = {}
+}
+
+variable "object_viewers" {
+  type        = map(string)
+  description = "IAM members given roles/storage.objectViewer on the data bucket, keyed by a static name."
+  default     = {}
+}

@@ -1,0 +1,129 @@
+# Settings the DAGs read as GENOPS_ environment variables. Defaults equal those in
+# dags/genops/config.py SETTINGS (tests/terraform/test_genops_contract.py checks it).
+
+variable "genops_pro_model" {
+  type        = string
+  description = "Gemini model used as the 'pro' configuration (GENOPS_PRO_MODEL)."
+  default     = "gemini-2.5-pro"
+
+  validation {
+    condition     = can(regex("^\\S+$", var.genops_pro_model))
+    error_message = "genops_pro_model must be a model name without spaces, e.g. \"gemini-2.5-pro\"."
+  }
+}
+
+variable "genops_flash_model" {
+  type        = string
+  description = "Gemini model used as the 'flash' configuration (GENOPS_FLASH_MODEL)."
+  default     = "gemini-2.5-flash"
+
+  validation {
+    condition     = can(regex("^\\S+$", var.genops_flash_model))
+    error_message = "genops_flash_model must be a model name without spaces, e.g. \"gemini-2.5-flash\"."
+  }
+}
+
+variable "genops_tuning_source_model" {
+  type        = string
+  description = "Base model for supervised fine-tuning (GENOPS_TUNING_SOURCE_MODEL)."
+  default     = "gemini-2.5-flash"
+
+  validation {
+    condition     = can(regex("^\\S+$", var.genops_tuning_source_model))
+    error_message = "genops_tuning_source_model must be a model name without spaces, e.g. \"gemini-2.5-flash\"."
+  }
+}
+
+variable "genops_tuned_model_display_name" {
+  type        = string
+  description = "Display name given to tuned models (GENOPS_TUNED_MODEL_DISPLAY_NAME)."
+  default     = "genops-tuned"
+
+  validation {
+    condition     = length(trimspace(var.genops_tuned_model_display_name)) > 0 && length(var.genops_tuned_model_display_name) <= 128
+    error_message = "genops_tuned_model_display_name must be 1 to 128 characters, not blank."
+  }
+}
+
+variable "genops_training_data_object" {
+  type        = string
+  description = "Object path of the tuning JSONL in the data bucket (GENOPS_TRAINING_DATA_OBJECT), without gs:// or bucket."
+  default     = "training/sft_train.jsonl"
+
+  validation {
+    condition     = can(regex("^[^/\\s][^\\s]*[^/]$", var.genops_training_data_object)) && !startswith(var.genops_training_data_object, "gs://")
+    error_message = "genops_training_data_object must be an object path inside the data bucket such as \"training/sft_train.jsonl\": no gs://, no leading or trailing slash, no spaces."
+  }
+}
+
+variable "genops_reports_prefix" {
+  type        = string
+  description = "Object prefix of evaluation reports in the data bucket (GENOPS_REPORTS_PREFIX); also the prefix the NEARLINE lifecycle rule matches."
+  default     = "reports"
+
+  validation {
+    condition     = can(regex("^[^/\\s]([^\\s]*[^/\\s])?$", var.genops_reports_prefix))
+    error_message = "genops_reports_prefix must be an object prefix such as \"reports\": not empty, no leading or trailing slash, no spaces."
+  }
+}
+
+variable "genops_token_budget" {
+  type        = number
+  description = "Largest prompt, in tokens, a budget gate lets through (GENOPS_TOKEN_BUDGET)."
+  default     = 2048
+
+  validation {
+    condition     = var.genops_token_budget >= 1 && floor(var.genops_token_budget) == var.genops_token_budget
+    error_message = "genops_token_budget must be a positive whole number of tokens, e.g. 2048."
+  }
+}
+
+variable "genops_eval_thresholds" {
+  type        = map(number)
+  description = "Lowest mean score per metric that promotes a model (GENOPS_EVAL_THRESHOLDS, JSON-encoded). Metric names and ranges as in dags/genops/config.py METRIC_RANGES."
+  default = {
+    groundedness          = 0.7
+    rouge_l_sum           = 0.2
+    summarization_quality = 3.0
+  }
+
+  validation {
+    condition     = length(var.genops_eval_thresholds) > 0
+    error_message = "genops_eval_thresholds must name at least one metric, e.g. { rouge_l_sum = 0.2 }."
+  }
+
+  validation {
+    condition     = alltrue([for metric in keys(var.genops_eval_thresholds) : contains(keys(local.metric_ranges), metric)])
+    error_message = "genops_eval_thresholds names an unknown metric; use only: ${join(", ", sort(keys(local.metric_ranges)))}."
+  }
+
+  validation {
+    condition = alltrue([
+      for metric, score in var.genops_eval_thresholds :
+      try(score >= local.metric_ranges[metric][0] && score <= local.metric_ranges[metric][1], false)
+    ])
+    error_message = "Each genops_eval_thresholds value must lie in its metric's range: ${join(", ", [for m, r in local.metric_ranges : "${m} ${r[0]}..${r[1]}"])}."
+  }
+}
+
+variable "genops_experiment_name" {
+  type        = string
+  description = "Vertex AI experiment that records evaluation runs (GENOPS_EXPERIMENT_NAME)."
+  default     = "genops-eval"
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{0,127}$", var.genops_experiment_name))
+    error_message = "genops_experiment_name must be 1 to 128 lowercase letters, digits or hyphens, starting with a letter or digit (a Vertex AI experiment id), e.g. \"genops-eval\"."
+  }
+}
+
+variable "genops_comparison_metric" {
+  type        = string
+  description = "Metric that picks the best configuration in the model_comparison DAG (GENOPS_COMPARISON_METRIC)."
+  default     = "summarization_quality"
+
+  validation {
+    condition     = contains(keys(local.metric_ranges), var.genops_comparison_metric)
+    error_message = "genops_comparison_metric must be one of: ${join(", ", sort(keys(local.metric_ranges)))}."
+  }
+}
