@@ -17,7 +17,6 @@ resource "google_bigquery_dataset" "this" {
 }
 
 resource "google_bigquery_table" "evaluations" {
-  # checkov:skip=CKV_GCP_80: CMEK is opt-in via var.kms_key_name (dynamic block below); Google-managed keys otherwise.
   project             = var.project_id
   dataset_id          = google_bigquery_dataset.this.dataset_id
   table_id            = var.table_id
@@ -42,13 +41,12 @@ resource "google_bigquery_table" "evaluations" {
 
 resource "google_bigquery_table" "latest_scores" {
   # checkov:skip=CKV_GCP_80: a view stores no data; the table it reads carries the encryption.
-  project     = var.project_id
-  dataset_id  = google_bigquery_dataset.this.dataset_id
-  table_id    = var.view_id
-  description = "Latest evaluation (all scores) of each model configuration."
-  labels      = var.labels
-  # A view holds no data and is rebuilt from its query: protecting it only blocks schema changes.
-  deletion_protection = false
+  project             = var.project_id
+  dataset_id          = google_bigquery_dataset.this.dataset_id
+  table_id            = var.view_id
+  description         = "Latest evaluation (all scores) of each model configuration."
+  labels              = var.labels
+  deletion_protection = var.deletion_protection
 
   view {
     query          = templatefile("${path.module}/latest_scores.sql.tftpl", { table = "${var.project_id}.${google_bigquery_table.evaluations.dataset_id}.${google_bigquery_table.evaluations.table_id}" })

@@ -1,0 +1,89 @@
+"""Read the blueprint's Terraform files with python-hcl2 into plain Python values.
+
+python-hcl2 keeps HCL quoting (`'"name"'`) and adds bookkeeping keys (`__is_block__`, comments);
+`load` strips both, so tests compare against ordinary strings. Expressions stay as `${...}`.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import hcl2
+
+REPO = Path(__file__).resolve().parents[2]
+TERRAFORM = REPO / "terraform"
+_META_KEYS = {"__is_block__", "__comments__", "__inline_comments__"}
+
+
+def unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return value
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {unquote(k): _clean(v) for k, v in value.items() if k not in _META_KEYS}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, str):
+        return unquote(value)
+    return value
+
+
+@functools.cache
+def load(path: Path) -> dict[str, Any]:
+    with path.open() as handle:
+        return _clean(hcl2.load(handle))
+
+
+def module_dirs() -> list[Path]:
+    """The root module and every module under terraform/modules."""
+    return [TERRAFORM, *sorted(p for p in (TERRAFORM / "modules").iterdir() if p.is_dir())]
+
+
+def tf_files(directory: Path | None = None) -> list[Path]:
+    dirs = [directory] if directory else module_dirs()
+    return [f for d in dirs for f in sorted(d.glob("*.tf"))]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One labelled block (variable, resource, module, ...) and where it is."""
+
+    path: Path
+    labels: tuple[str, ...]
+    body: dict[str, Any]
+
+    @property
+    def where(self) -> str:
+        return f"{self.path.relative_to(REPO)}: {' '.join(self.labels)}"
+
+
+def blocks(kind: str, directory: Path | None = None) -> list[Block]:
+    """Blocks of one kind; `resource` blocks carry (type, name) labels, the others (name,)."""
+    found = []
+    for path in tf_files(directory):
+        for entry in load(path).get(kind, []):
+            for first, body in entry.items():
+                if kind in ("resource", "data"):
+                    found.extend(Block(path, (first, name), inner) for name, inner in body.items())
+                else:
+                    found.append(Block(path, (first,), body))
+    return found
+
+
+def locals_of(directory: Path) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for path in tf_files(directory):
+        for entry in load(path).get("locals", []):
+            merged.update(entry)
+    return merged
+
+
+def variable_default(name: str, directory: Path = TERRAFORM) -> Any:
+    (block,) = [b for b in blocks("variable", directory) if b.labels == (name,)]
+    return block.body["default"]
