@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Offline checks of the Terraform blueprint, from any directory:
-#   terraform fmt -check, init -backend=false + validate + test (through shared/terraform-offline,
-#   in a scratch copy so the working tree's .terraform/ and lock file are never touched), then checkov
-#   from .venv-checkov (created from requirements/checkov.txt when missing or out of date).
+#   terraform fmt -check, init -backend=false + validate + test, and a plan of each environments/*.tfvars
+#   (through shared/terraform-offline, in a scratch copy so the working tree's .terraform/ and lock file
+#   are never touched), then checkov from .venv-checkov (created from requirements/checkov.txt when
+#   missing or out of date).
 # Prints one line per check; a failing check's output follows its line. Exits non-zero if any failed.
 # Without terraform on PATH the Terraform checks are skipped with a warning and checkov still runs.
 # Environment: TERRAFORM_OFFLINE_KIT (default ../shared/terraform-offline next to the repository),
@@ -58,9 +59,15 @@ terraform_checks() {
   run "terraform init" terraform -chdir="$dir" init -backend=false -no-color
   run "terraform validate" terraform -chdir="$dir" validate -no-color
   run "terraform test" terraform -chdir="$dir" test -no-color
+  local tfvars
+  for tfvars in "$dir"/environments/*.tfvars; do
+    run "terraform plan $(basename "$tfvars")" terraform -chdir="$dir" test -no-color \
+      -filter=tests/environments.tftest.hcl -var-file="environments/$(basename "$tfvars")"
+  done
 }
 
 # Rebuild .venv-checkov when it is missing or was built from another requirements/checkov.txt.
+# shellcheck disable=SC2329 # called through run()
 checkov_venv() {
   local stamp="$venv/.requirements.sha256" want
   want="$(sha256sum "$requirements" | cut -d' ' -f1)"

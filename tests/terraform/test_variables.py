@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.terraform.hcl_tree import blocks
+from tests.terraform.hcl_tree import TERRAFORM, blocks, load
 
 VARIABLES = blocks("variable")
 
@@ -18,3 +18,14 @@ def test_variable_has_type_and_description(variable):
     assert variable.body.get("type"), f"{variable.where} has no type"
     description = variable.body.get("description", "")
     assert isinstance(description, str) and len(description.strip()) >= 10, f"{variable.where} has no description"
+
+
+SETTINGS_FILES = [*sorted((TERRAFORM / "environments").glob("*.tfvars")), TERRAFORM / "terraform.tfvars.example"]
+
+
+@pytest.mark.parametrize("path", SETTINGS_FILES, ids=lambda p: p.name)
+def test_settings_files_only_set_declared_variables(path):
+    declared = {v.labels[0] for v in blocks("variable", TERRAFORM)}
+    settings = set(load(path))
+    assert settings, f"{path.name} sets nothing"
+    assert settings <= declared, f"{path.name} sets undeclared variables: {sorted(settings - declared)}"

@@ -1,0 +1,17 @@
+# Development: small, cheap to run, easy to tear down.
+#   terraform plan -var-file=environments/dev.tfvars -var=project_id=<your-dev-project>
+environment = "dev"
+region      = "us-central1"
+
+github_owner      = "acme"   # your GitHub organization or user
+github_repository = "genops" # connected to Cloud Build through the GitHub App
+
+labels = {
+  cost_center = "ml-platform"
+}
+
+composer_environment_size = "ENVIRONMENT_SIZE_SMALL"
+
+# Throwaway data; the evaluations table stays protected unless deletion_protection = false.
+data_bucket_force_destroy   = true
+reports_nearline_after_days = 30

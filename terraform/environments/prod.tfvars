@@ -1,0 +1,29 @@
+# Production: multi-zone Composer, more headroom, nothing deleted by accident.
+#   terraform plan -var-file=environments/prod.tfvars -var=project_id=<your-prod-project>
+environment = "prod"
+region      = "us-central1"
+
+github_owner      = "acme"
+github_repository = "genops"
+
+labels = {
+  cost_center = "ml-platform"
+  criticality = "high"
+}
+
+composer_environment_size = "ENVIRONMENT_SIZE_MEDIUM"
+composer_resilience_mode  = "HIGH_RESILIENCE"
+composer_workloads = {
+  scheduler     = { cpu = 1, memory_gb = 4, storage_gb = 1, count = 2 }
+  triggerer     = { cpu = 0.5, memory_gb = 1, count = 2 }
+  dag_processor = { cpu = 1, memory_gb = 4, storage_gb = 1, count = 2 }
+  web_server    = { cpu = 1, memory_gb = 4, storage_gb = 1 }
+  worker        = { cpu = 1, memory_gb = 4, storage_gb = 10, min_count = 2, max_count = 6 }
+}
+
+# Customer-managed encryption (create the key first; see README "CMEK").
+# kms_key_name = "projects/acme-kms/locations/us-central1/keyRings/genops/cryptoKeys/genops-prod"
+
+data_bucket_force_destroy  = false
+deletion_protection        = true
+access_logs_retention_days = 400
