@@ -13,20 +13,31 @@ module "service_accounts" {
   composer_service_agent = module.project_services.service_agents["composer"]
 }
 
+# Lets the Cloud Storage and BigQuery service agents use var.kms_key_name (no-op without CMEK).
+module "cmek" {
+  source = "./modules/cmek"
+
+  project_id   = module.project_services.project_id
+  kms_key_name = var.kms_key_name
+}
+
 module "storage" {
   source = "./modules/storage"
 
-  project_id                         = module.project_services.project_id
-  location                           = var.region
-  data_bucket_name                   = "${var.project_id}-${local.prefix}-data"
-  log_bucket_name                    = "${var.project_id}-${local.prefix}-access-logs"
-  labels                             = local.labels
-  kms_key_name                       = var.kms_key_name
-  force_destroy                      = var.data_bucket_force_destroy
-  reports_prefix                     = var.genops_reports_prefix
-  reports_nearline_after_days        = var.reports_nearline_after_days
-  noncurrent_versions_retention_days = var.noncurrent_versions_retention_days
-  access_logs_retention_days         = var.access_logs_retention_days
+  project_id       = module.project_services.project_id
+  location         = var.region
+  data_bucket_name = "${var.project_id}-${local.prefix}-data"
+  log_bucket_name  = "${var.project_id}-${local.prefix}-access-logs"
+  labels           = local.labels
+  kms_key_name     = module.cmek.kms_key_name
+  force_destroy    = var.data_bucket_force_destroy
+  reports_prefix   = var.genops_reports_prefix
+
+  lifecycle_days = {
+    reports_nearline    = var.storage_lifecycle.reports_nearline_after_days
+    noncurrent_versions = var.storage_lifecycle.noncurrent_versions_retention_days
+    access_logs         = var.storage_lifecycle.access_logs_retention_days
+  }
 
   object_admins = {
     composer = module.service_accounts.members["composer"]
@@ -46,7 +57,7 @@ module "bigquery" {
   table_id            = var.bigquery_table_id
   table_schema        = local.evaluations_schema
   labels              = local.labels
-  kms_key_name        = var.kms_key_name
+  kms_key_name        = module.cmek.kms_key_name
   deletion_protection = var.deletion_protection
 
   data_editors = {
@@ -103,9 +114,9 @@ module "cloudbuild" {
   github                       = var.github_owner == null ? null : { owner = var.github_owner, name = var.github_repository }
   repository_id                = var.cloudbuild_repository
   build_config_file            = var.cloudbuild_config_file
-  pull_request_branch          = var.cloudbuild_pull_request_branch
+  pull_request_branch          = var.cloudbuild_branches.pull_request
   pull_request_comment_control = var.cloudbuild_comment_control
-  deploy_branch                = var.cloudbuild_deploy_branch
+  deploy_branch                = var.cloudbuild_branches.deploy
   composer_environment_name    = module.composer.name
   composer_region              = var.region
   dag_gcs_prefix               = module.composer.dag_gcs_prefix

@@ -62,6 +62,7 @@ output "iam_grants" {
   description = "Every IAM grant the blueprint makes, as {scope, resource, role, member}: the least-privilege review in one list."
   value = concat(
     module.service_accounts.iam_grants,
+    module.cmek.iam_grants,
     module.storage.iam_grants,
     module.bigquery.iam_grants,
     module.cloudbuild.iam_grants,

@@ -37,25 +37,17 @@ variable "cloudbuild_config_file" {
   }
 }
 
-variable "cloudbuild_pull_request_branch" {
-  type        = string
-  description = "RE2 regex of the base branches whose pull requests run the tests (default: every branch)."
-  default     = ".*"
+variable "cloudbuild_branches" {
+  type = object({
+    pull_request = optional(string, ".*")
+    deploy       = optional(string, "^main$")
+  })
+  description = "RE2 regexes: base branches whose pull requests run the tests (default every branch), and the branch whose pushes run the tests and deploy the DAGs (default main)."
+  default     = {}
 
   validation {
-    condition     = can(regexall(var.cloudbuild_pull_request_branch, ""))
-    error_message = "cloudbuild_pull_request_branch must be a valid regular expression, e.g. \".*\" or \"^main$\"."
-  }
-}
-
-variable "cloudbuild_deploy_branch" {
-  type        = string
-  description = "RE2 regex of the branch whose pushes run the tests and deploy the DAGs."
-  default     = "^main$"
-
-  validation {
-    condition     = can(regexall(var.cloudbuild_deploy_branch, ""))
-    error_message = "cloudbuild_deploy_branch must be a valid regular expression, e.g. \"^main$\"."
+    condition     = alltrue([for pattern in values(var.cloudbuild_branches) : can(regexall(pattern, ""))])
+    error_message = "cloudbuild_branches values must be valid regular expressions, e.g. { pull_request = \".*\", deploy = \"^main$\" }."
   }
 }
 

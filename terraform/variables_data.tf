@@ -4,36 +4,18 @@ variable "data_bucket_force_destroy" {
   default     = false
 }
 
-variable "reports_nearline_after_days" {
-  type        = number
-  description = "Age in days after which evaluation reports (objects under genops_reports_prefix) move to NEARLINE storage."
-  default     = 30
+variable "storage_lifecycle" {
+  type = object({
+    reports_nearline_after_days        = optional(number, 30)
+    noncurrent_versions_retention_days = optional(number, 30)
+    access_logs_retention_days         = optional(number, 365)
+  })
+  description = "Ages in days: when evaluation reports (objects under genops_reports_prefix) move to NEARLINE, how long replaced or deleted object versions stay recoverable (both buckets), how long access logs are kept."
+  default     = {}
 
   validation {
-    condition     = var.reports_nearline_after_days >= 1 && floor(var.reports_nearline_after_days) == var.reports_nearline_after_days
-    error_message = "reports_nearline_after_days must be a whole number of days, 1 or more."
-  }
-}
-
-variable "noncurrent_versions_retention_days" {
-  type        = number
-  description = "Days a replaced or deleted object version stays recoverable before it is deleted (both buckets)."
-  default     = 30
-
-  validation {
-    condition     = var.noncurrent_versions_retention_days >= 1 && floor(var.noncurrent_versions_retention_days) == var.noncurrent_versions_retention_days
-    error_message = "noncurrent_versions_retention_days must be a whole number of days, 1 or more."
-  }
-}
-
-variable "access_logs_retention_days" {
-  type        = number
-  description = "Days the data bucket's access logs are kept."
-  default     = 365
-
-  validation {
-    condition     = var.access_logs_retention_days >= 1 && floor(var.access_logs_retention_days) == var.access_logs_retention_days
-    error_message = "access_logs_retention_days must be a whole number of days, 1 or more."
+    condition     = alltrue([for days in values(var.storage_lifecycle) : days >= 1 && floor(days) == days])
+    error_message = "Every storage_lifecycle value must be a whole number of days, 1 or more."
   }
 }
 

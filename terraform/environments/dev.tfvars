@@ -13,5 +13,5 @@ labels = {
 composer_environment_size = "ENVIRONMENT_SIZE_SMALL"
 
 # Throwaway data; the evaluations table stays protected unless deletion_protection = false.
-data_bucket_force_destroy   = true
-reports_nearline_after_days = 30
+data_bucket_force_destroy = true
+storage_lifecycle         = { reports_nearline_after_days = 30 }

@@ -24,6 +24,6 @@ composer_workloads = {
 # Customer-managed encryption (create the key first; see README "CMEK").
 # kms_key_name = "projects/acme-kms/locations/us-central1/keyRings/genops/cryptoKeys/genops-prod"
 
-data_bucket_force_destroy  = false
-deletion_protection        = true
-access_logs_retention_days = 400
+data_bucket_force_destroy = false
+deletion_protection       = true
+storage_lifecycle         = { access_logs_retention_days = 400 }

@@ -67,4 +67,23 @@ run "grants" {
     condition     = length([for g in output.iam_grants : g if g.scope == "project" && (startswith(g.role, "roles/storage.") || startswith(g.role, "roles/bigquery.data"))]) == 0
     error_message = "Storage and BigQuery data roles must never be granted on the project."
   }
+
+  assert {
+    condition     = length([for g in output.iam_grants : g if g.scope == "kms_key"]) == 0
+    error_message = "Without kms_key_name no key grants are made."
+  }
+}
+
+run "cmek_grants_only_the_service_agents_that_need_the_key" {
+  variables {
+    kms_key_name = "projects/acme-kms/locations/us-central1/keyRings/genops/cryptoKeys/genops-dev"
+  }
+
+  assert {
+    condition = toset([for g in output.iam_grants : "${g.resource} ${g.role} ${g.member}" if g.scope == "kms_key"]) == toset([
+      for agent in ["service-123456789012@gs-project-accounts", "bq-123456789012@bigquery-encryption"] :
+      "${var.kms_key_name} roles/cloudkms.cryptoKeyEncrypterDecrypter serviceAccount:${agent}.iam.gserviceaccount.com"
+    ])
+    error_message = "With CMEK, the Cloud Storage and BigQuery service agents (and nothing else) get encrypt/decrypt on the key."
+  }
 }

@@ -52,17 +52,12 @@ run "data_inputs" {
   command = plan
 
   variables {
-    reports_nearline_after_days        = 0
-    noncurrent_versions_retention_days = 1.5
-    access_logs_retention_days         = -1
-    bigquery_dataset_id                = "gen-ops"
-    bigquery_table_id                  = ""
+    storage_lifecycle   = { noncurrent_versions_retention_days = 1.5 }
+    bigquery_dataset_id = "gen-ops"
+    bigquery_table_id   = ""
   }
 
-  expect_failures = [
-    var.reports_nearline_after_days, var.noncurrent_versions_retention_days, var.access_logs_retention_days,
-    var.bigquery_dataset_id, var.bigquery_table_id,
-  ]
+  expect_failures = [var.storage_lifecycle, var.bigquery_dataset_id, var.bigquery_table_id]
 }
 
 run "composer_inputs" {
@@ -143,9 +138,11 @@ run "genops_inputs_second_rules" {
   variables {
     genops_token_budget    = 10.5                            # not whole
     genops_eval_thresholds = { summarization_quality = 0.5 } # below its 1..5 range
+    storage_lifecycle      = { access_logs_retention_days = 0 }
+    cloudbuild_branches    = { pull_request = "feature/(" }
   }
 
-  expect_failures = [var.genops_token_budget, var.genops_eval_thresholds]
+  expect_failures = [var.genops_token_budget, var.genops_eval_thresholds, var.storage_lifecycle, var.cloudbuild_branches]
 }
 
 run "thresholds_not_empty" {
@@ -172,16 +169,14 @@ run "cloudbuild_inputs" {
   command = plan
 
   variables {
-    cloudbuild_repository          = "projects/acme-genops-dev/locations/us-central1/connections/gh/repositories/genops" # and GitHub
-    cloudbuild_config_file         = "/cloudbuild.json"
-    cloudbuild_pull_request_branch = "feature/("
-    cloudbuild_deploy_branch       = "[main"
-    cloudbuild_comment_control     = "ALWAYS"
+    cloudbuild_repository      = "projects/acme-genops-dev/locations/us-central1/connections/gh/repositories/genops" # and GitHub
+    cloudbuild_config_file     = "/cloudbuild.json"
+    cloudbuild_branches        = { deploy = "[main" }
+    cloudbuild_comment_control = "ALWAYS"
   }
 
   expect_failures = [
-    var.cloudbuild_repository, var.cloudbuild_config_file, var.cloudbuild_pull_request_branch,
-    var.cloudbuild_deploy_branch, var.cloudbuild_comment_control,
+    var.cloudbuild_repository, var.cloudbuild_config_file, var.cloudbuild_branches, var.cloudbuild_comment_control,
   ]
 }
 

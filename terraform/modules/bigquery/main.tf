@@ -12,8 +12,6 @@ resource "google_bigquery_dataset" "this" {
       kms_key_name = default_encryption_configuration.value
     }
   }
-
-  depends_on = [google_kms_crypto_key_iam_member.bigquery_agent]
 }
 
 resource "google_bigquery_table" "evaluations" {
@@ -61,18 +59,4 @@ resource "google_bigquery_dataset_iam_member" "editors" {
   dataset_id = google_bigquery_dataset.this.dataset_id
   role       = "roles/bigquery.dataEditor"
   member     = each.value
-}
-
-# With CMEK, the project's BigQuery service agent must use the key before the dataset can.
-data "google_bigquery_default_service_account" "this" {
-  count   = var.kms_key_name == null ? 0 : 1
-  project = var.project_id
-}
-
-resource "google_kms_crypto_key_iam_member" "bigquery_agent" {
-  count = var.kms_key_name == null ? 0 : 1
-
-  crypto_key_id = var.kms_key_name
-  role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
-  member        = data.google_bigquery_default_service_account.this[0].member
 }

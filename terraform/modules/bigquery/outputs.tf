@@ -32,14 +32,8 @@ output "table" {
 
 output "iam_grants" {
   description = "Every grant this module makes, as {scope, resource, role, member}."
-  value = concat(
-    [
-      for g in google_bigquery_dataset_iam_member.editors :
-      { scope = "dataset", resource = "${g.project}.${g.dataset_id}", role = g.role, member = g.member }
-    ],
-    [
-      for g in google_kms_crypto_key_iam_member.bigquery_agent :
-      { scope = "kms_key", resource = g.crypto_key_id, role = g.role, member = g.member }
-    ],
-  )
+  value = [
+    for g in google_bigquery_dataset_iam_member.editors :
+    { scope = "dataset", resource = "${g.project}.${g.dataset_id}", role = g.role, member = g.member }
+  ]
 }

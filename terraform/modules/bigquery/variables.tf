@@ -37,7 +37,7 @@ variable "labels" {
 
 variable "kms_key_name" {
   type        = string
-  description = "Cloud KMS key that encrypts the dataset's tables; null uses Google-managed keys. The key must be in the dataset's location."
+  description = "Cloud KMS key that encrypts the dataset's tables; null uses Google-managed keys. The key must be in the dataset's location and usable by the project's BigQuery service agent (modules/cmek)."
   default     = null
 }
 

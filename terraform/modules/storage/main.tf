@@ -32,7 +32,7 @@ resource "google_storage_bucket" "data" {
 
   lifecycle_rule {
     condition {
-      age                   = var.reports_nearline_after_days
+      age                   = var.lifecycle_days.reports_nearline
       matches_prefix        = ["${var.reports_prefix}/"]
       matches_storage_class = ["STANDARD"]
     }
@@ -44,15 +44,13 @@ resource "google_storage_bucket" "data" {
 
   lifecycle_rule {
     condition {
-      days_since_noncurrent_time = var.noncurrent_versions_retention_days
+      days_since_noncurrent_time = var.lifecycle_days.noncurrent_versions
       with_state                 = "ARCHIVED"
     }
     action {
       type = "Delete"
     }
   }
-
-  depends_on = [google_kms_crypto_key_iam_member.storage_agent]
 }
 
 resource "google_storage_bucket" "logs" {
@@ -78,7 +76,7 @@ resource "google_storage_bucket" "logs" {
 
   lifecycle_rule {
     condition {
-      age = var.access_logs_retention_days
+      age = var.lifecycle_days.access_logs
     }
     action {
       type = "Delete"
@@ -87,15 +85,13 @@ resource "google_storage_bucket" "logs" {
 
   lifecycle_rule {
     condition {
-      days_since_noncurrent_time = var.noncurrent_versions_retention_days
+      days_since_noncurrent_time = var.lifecycle_days.noncurrent_versions
       with_state                 = "ARCHIVED"
     }
     action {
       type = "Delete"
     }
   }
-
-  depends_on = [google_kms_crypto_key_iam_member.storage_agent]
 }
 
 # Cloud Storage writes usage and storage logs as this Google group.
@@ -111,18 +107,4 @@ resource "google_storage_bucket_iam_member" "data" {
   bucket = google_storage_bucket.data.name
   role   = each.value.role
   member = each.value.member
-}
-
-# With CMEK, the project's Cloud Storage service agent must use the key before a bucket can.
-data "google_storage_project_service_account" "this" {
-  count   = var.kms_key_name == null ? 0 : 1
-  project = var.project_id
-}
-
-resource "google_kms_crypto_key_iam_member" "storage_agent" {
-  count = var.kms_key_name == null ? 0 : 1
-
-  crypto_key_id = var.kms_key_name
-  role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
-  member        = data.google_storage_project_service_account.this[0].member
 }

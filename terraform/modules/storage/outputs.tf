@@ -16,14 +16,8 @@ output "log_bucket" {
 
 output "iam_grants" {
   description = "Every grant this module makes, as {scope, resource, role, member}."
-  value = concat(
-    [
-      for g in concat(values(google_storage_bucket_iam_member.data), [google_storage_bucket_iam_member.log_writer]) :
-      { scope = "bucket", resource = g.bucket, role = g.role, member = g.member }
-    ],
-    [
-      for g in google_kms_crypto_key_iam_member.storage_agent :
-      { scope = "kms_key", resource = g.crypto_key_id, role = g.role, member = g.member }
-    ],
-  )
+  value = [
+    for g in concat(values(google_storage_bucket_iam_member.data), [google_storage_bucket_iam_member.log_writer]) :
+    { scope = "bucket", resource = g.bucket, role = g.role, member = g.member }
+  ]
 }

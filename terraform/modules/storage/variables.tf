@@ -26,7 +26,7 @@ variable "labels" {
 
 variable "kms_key_name" {
   type        = string
-  description = "Cloud KMS key (`projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>`) that encrypts both buckets; null uses Google-managed keys. The key must be in the buckets' location."
+  description = "Cloud KMS key (`projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>`) that encrypts both buckets; null uses Google-managed keys. The key must be in the buckets' location and usable by the project's Cloud Storage service agent (modules/cmek)."
   default     = null
 }
 
@@ -41,19 +41,13 @@ variable "reports_prefix" {
   description = "Object prefix of the evaluation reports (no trailing slash)."
 }
 
-variable "reports_nearline_after_days" {
-  type        = number
-  description = "Age in days after which report objects move to NEARLINE storage."
-}
-
-variable "noncurrent_versions_retention_days" {
-  type        = number
-  description = "Days a replaced or deleted object version is kept before it is removed."
-}
-
-variable "access_logs_retention_days" {
-  type        = number
-  description = "Days access logs are kept in the log bucket."
+variable "lifecycle_days" {
+  type = object({
+    reports_nearline    = number
+    noncurrent_versions = number
+    access_logs         = number
+  })
+  description = "Ages in days: when reports move to NEARLINE, how long replaced or deleted object versions stay, how long access logs stay."
 }
 
 variable "object_admins" {

@@ -7,6 +7,18 @@ mock_data "google_project" {
   }
 }
 
+mock_data "google_storage_project_service_account" {
+  defaults = {
+    member = "serviceAccount:service-123456789012@gs-project-accounts.iam.gserviceaccount.com"
+  }
+}
+
+mock_data "google_bigquery_default_service_account" {
+  defaults = {
+    member = "serviceAccount:bq-123456789012@bigquery-encryption.iam.gserviceaccount.com"
+  }
+}
+
 override_resource {
   target = module.composer.google_composer_environment.this
   values = {
