@@ -4,12 +4,6 @@ mock_provider "google" {
   source = "./tests/mocks"
 }
 
-variables {
-  project_id        = "acme-genops-dev"
-  github_owner      = "acme"
-  github_repository = "genops"
-}
-
 run "github_triggers" {
   assert {
     condition     = module.cloudbuild.substitutions["test"]["_DEPLOY"] == "false" && module.cloudbuild.substitutions["deploy"]["_DEPLOY"] == "true"

@@ -4,12 +4,6 @@ mock_provider "google" {
   source = "./tests/mocks"
 }
 
-variables {
-  project_id        = "acme-genops-dev"
-  github_owner      = "acme"
-  github_repository = "genops"
-}
-
 run "environment" {
   assert {
     condition     = module.composer.service_account == output.service_accounts["composer"]

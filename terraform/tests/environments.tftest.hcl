@@ -5,12 +5,6 @@ mock_provider "google" {
   source = "./tests/mocks"
 }
 
-variables {
-  project_id        = "acme-genops-dev" # the tfvars files leave the project to the command line
-  github_owner      = "acme"
-  github_repository = "genops"
-}
-
 run "plan" {
   command = plan
 

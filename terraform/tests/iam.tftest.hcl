@@ -4,12 +4,6 @@ mock_provider "google" {
   source = "./tests/mocks"
 }
 
-variables {
-  project_id        = "acme-genops-dev"
-  github_owner      = "acme"
-  github_repository = "genops"
-}
-
 run "grants" {
   assert {
     condition     = length([for g in output.iam_grants : g if contains(["roles/owner", "roles/editor", "roles/viewer"], g.role)]) == 0

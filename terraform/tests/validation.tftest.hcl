@@ -7,12 +7,6 @@ mock_provider "google" {
   source = "./tests/mocks"
 }
 
-variables {
-  project_id        = "acme-genops-dev"
-  github_owner      = "acme"
-  github_repository = "genops"
-}
-
 run "platform_inputs" {
   command = plan
 
