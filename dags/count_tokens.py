@@ -1,0 +1,49 @@
+"""Lab 2: count the prompt's tokens, stop when it is over budget, and only then generate."""
+
+from __future__ import annotations
+
+from airflow.providers.google.cloud.operators.gen_ai import (
+    GenAICountTokensOperator,
+    GenAIGenerateContentOperator,
+)
+
+from genops import config
+from genops.compat import get_current_context, task
+from genops.dag_factory import lab_dag
+from genops.gates import budget_decision
+from genops.generation import PROFILES_BY_NAME
+from genops.prompts import SAMPLE_PROMPT
+
+PROFILE = PROFILES_BY_NAME["flash"]
+
+with lab_dag(
+    "count_tokens",
+    description="Count prompt tokens; a budget gate (GENOPS_TOKEN_BUDGET) stops generation when over budget.",
+    tags=["lab", "budget"],
+) as dag:
+    count = GenAICountTokensOperator(
+        task_id="count_tokens",
+        project_id=config.templated("GENOPS_PROJECT_ID"),
+        location=config.templated("GENOPS_REGION"),
+        model=config.templated(PROFILE.model_setting),
+        contents=[SAMPLE_PROMPT],
+    )
+
+    @task.short_circuit
+    def within_budget(total_tokens: int | None) -> bool:
+        """Skip everything downstream unless the prompt fits GENOPS_TOKEN_BUDGET."""
+        decision = budget_decision(total_tokens, config.get_int("GENOPS_TOKEN_BUDGET"))
+        print(f"Budget gate {'passed' if decision.passed else 'STOPPED the run'}: {decision.reason}")
+        get_current_context()["ti"].xcom_push(key="decision", value=decision.as_dict())
+        return decision.passed
+
+    generate = GenAIGenerateContentOperator(
+        task_id="generate",
+        project_id=config.templated("GENOPS_PROJECT_ID"),
+        location=config.templated("GENOPS_REGION"),
+        model=config.templated(PROFILE.model_setting),
+        contents=[SAMPLE_PROMPT],
+        generation_config=PROFILE.generation_config(),
+    )
+
+    within_budget(count.output["total_tokens"]) >> generate

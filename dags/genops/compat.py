@@ -1,0 +1,32 @@
+"""One import surface for Airflow 3 (`airflow.sdk`) with a fallback for Airflow 2.11."""
+
+from __future__ import annotations
+
+try:  # Airflow 3
+    from airflow.sdk import DAG, Param, TaskGroup, chain, get_current_context, task
+    from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+except ImportError:  # Airflow 2.11
+    from airflow.decorators import task
+    from airflow.exceptions import AirflowFailException, AirflowSkipException
+    from airflow.models.baseoperator import chain
+    from airflow.models.dag import DAG
+    from airflow.models.param import Param
+    from airflow.operators.python import get_current_context
+    from airflow.utils.task_group import TaskGroup
+
+try:  # Airflow 3
+    from airflow.sdk import TriggerRule
+except ImportError:  # Airflow 2.11
+    from airflow.utils.trigger_rule import TriggerRule
+
+__all__ = [
+    "DAG",
+    "AirflowFailException",
+    "AirflowSkipException",
+    "Param",
+    "TaskGroup",
+    "TriggerRule",
+    "chain",
+    "get_current_context",
+    "task",
+]

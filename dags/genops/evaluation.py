@@ -1,0 +1,65 @@
+"""Generate responses for the evaluation dataset and score them with the Gen AI evaluation service.
+
+Uses the GA `vertexai.evaluation.EvalTask` in bring-your-own-response mode: responses come from the
+google-genai SDK (through the provider's GenAI hook), so nothing here touches the deprecated
+`vertexai.generative_models` / `vertexai.preview.evaluation` path. Both SDKs are imported inside the
+functions, so DAG parsing never pays for them.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from genops.generation import PROFILES_BY_NAME
+from genops.prompts import build_prompt
+
+log = logging.getLogger(__name__)
+
+POINTWISE_METRICS = ("summarization_quality", "groundedness", "verbosity", "instruction_following")
+COMPUTED_METRICS = ("exact_match", "bleu", "rouge_1", "rouge_2", "rouge_l_sum")
+
+# Evaluation answers are scored, so sample deterministically: differences come from the model.
+EVAL_GENERATION_PROFILE = PROFILES_BY_NAME["deterministic"]
+
+
+def generate_responses(
+    examples: list[dict], *, model: str, project_id: str, location: str, gcp_conn_id: str = "google_cloud_default"
+) -> list[dict]:
+    """Ask `model` (a model id or tuned endpoint) for every example; return rows for EvalTask."""
+    from airflow.providers.google.cloud.hooks.gen_ai import GenAIGenerativeModelHook
+
+    hook = GenAIGenerativeModelHook(gcp_conn_id=gcp_conn_id)
+    generation_config = EVAL_GENERATION_PROFILE.generation_config()
+    rows = []
+    for example in examples:
+        prompt = build_prompt(example["instruction"], example["context"])
+        response = hook.generate_content(
+            project_id=project_id, location=location, model=model, contents=[prompt], generation_config=generation_config
+        )
+        if not response:
+            log.warning("Model %s returned no text (blocked or empty) for: %.60s", model, prompt)
+        rows.append({"prompt": prompt, "reference": example["reference"], "response": response or ""})
+    return rows
+
+
+def _plain(value):
+    """numpy scalars -> Python numbers, so the summary is JSON/XCom serializable."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def run_evaluation(rows: list[dict], *, project_id: str, location: str, experiment: str, run_name: str) -> dict:
+    """Score responses with pointwise (model-based) and computed metrics; log them to the experiment."""
+    import pandas as pd
+    import vertexai
+    from vertexai.evaluation import EvalTask, MetricPromptTemplateExamples
+
+    vertexai.init(project=project_id, location=location)
+    metrics = [getattr(MetricPromptTemplateExamples.Pointwise, name.upper()) for name in POINTWISE_METRICS]
+    eval_task = EvalTask(dataset=pd.DataFrame(rows), metrics=[*metrics, *COMPUTED_METRICS], experiment=experiment)
+    result = eval_task.evaluate(experiment_run_name=run_name)
+    return {key: _plain(value) for key, value in result.summary_metrics.items()}

@@ -1,0 +1,57 @@
+"""Gate decisions as plain data: what passed, and if not, exactly what missed and by how much.
+
+The DAGs turn a failed decision into a skip of everything downstream (short-circuit), so a gate
+always stops the work it guards, and the recorded decision says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Miss:
+    metric: str
+    value: float | None  # None: the evaluation did not report this metric
+    threshold: float
+    shortfall: float | None
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    gate: str
+    passed: bool
+    reason: str
+    misses: list[Miss] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def budget_decision(total_tokens: int | None, budget: int) -> GateDecision:
+    """Pass when the counted prompt fits the token budget."""
+    if total_tokens is None:
+        return GateDecision("token_budget", False, "the token count is missing; refusing to spend blind")
+    if total_tokens > budget:
+        return GateDecision("token_budget", False, f"prompt has {total_tokens} tokens, over the budget of {budget}")
+    return GateDecision("token_budget", True, f"prompt has {total_tokens} tokens, within the budget of {budget}")
+
+
+def threshold_decision(metrics: dict[str, float | None], thresholds: dict[str, float]) -> GateDecision:
+    """Pass only when every thresholded metric is reported and at or above its minimum."""
+    misses = []
+    for metric, threshold in sorted(thresholds.items()):
+        value = metrics.get(metric)
+        if value is None:
+            misses.append(Miss(metric, None, threshold, None))
+        elif value < threshold:
+            misses.append(Miss(metric, value, threshold, round(threshold - value, 6)))
+    if not misses:
+        return GateDecision("metric_thresholds", True, "every metric meets its threshold")
+    reason = "; ".join(
+        f"{m.metric} not reported (needs >= {m.threshold})"
+        if m.value is None
+        else f"{m.metric}={m.value:.4g} is {m.shortfall:.4g} below {m.threshold}"
+        for m in misses
+    )
+    return GateDecision("metric_thresholds", False, reason, misses)

@@ -1,0 +1,59 @@
+"""The table of generation configurations the lab compares, as google-genai GenerateContentConfig dicts.
+
+Dicts (not pydantic objects) keep DAG serialization stable and the google-genai import out of parsing;
+tests validate every dict with `GenerateContentConfig.model_validate`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from genops.prompts import SYSTEM_INSTRUCTION
+
+# Block clearly harmful content in every configuration; the lab's prompts never need more latitude.
+SAFETY_SETTINGS = [
+    {"category": category, "threshold": "BLOCK_MEDIUM_AND_ABOVE"}
+    for category in (
+        "HARM_CATEGORY_HATE_SPEECH",
+        "HARM_CATEGORY_DANGEROUS_CONTENT",
+        "HARM_CATEGORY_HARASSMENT",
+        "HARM_CATEGORY_SEXUALLY_EXPLICIT",
+    )
+]
+
+
+@dataclass(frozen=True)
+class GenerationProfile:
+    """One way of calling a model: which model setting, which sampling, which tools."""
+
+    name: str
+    model_setting: str  # the GENOPS_ variable that names the model
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    google_search: bool = False
+    max_output_tokens: int = 1024
+
+    def generation_config(self, system_instruction: str = SYSTEM_INSTRUCTION) -> dict:
+        sampling = {"temperature": self.temperature, "top_p": self.top_p, "top_k": self.top_k}
+        generation = {
+            "system_instruction": system_instruction,
+            "safety_settings": SAFETY_SETTINGS,
+            "max_output_tokens": self.max_output_tokens,
+            **{key: value for key, value in sampling.items() if value is not None},
+        }
+        if self.google_search:
+            generation["tools"] = [{"google_search": {}}]
+        return generation
+
+
+PROFILES: tuple[GenerationProfile, ...] = (
+    GenerationProfile("pro", "GENOPS_PRO_MODEL"),
+    GenerationProfile("flash", "GENOPS_FLASH_MODEL"),
+    GenerationProfile("deterministic", "GENOPS_FLASH_MODEL", temperature=0.0, top_p=0.1, top_k=1),
+    GenerationProfile("balanced", "GENOPS_FLASH_MODEL", temperature=0.5, top_p=0.8, top_k=20),
+    GenerationProfile("random", "GENOPS_FLASH_MODEL", temperature=1.5, top_p=1.0, top_k=40),
+    GenerationProfile("grounded", "GENOPS_FLASH_MODEL", google_search=True),
+)
+
+PROFILES_BY_NAME = {profile.name: profile for profile in PROFILES}

@@ -1,0 +1,125 @@
+"""Evaluation results as rows of the `model_evaluations` table, checked against its one schema file.
+
+The same JSON schema file defines the BigQuery table in Terraform (terraform/modules/bigquery) and
+checks every row here before anything is written or loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from genops.config import METRIC_RANGES
+
+SCHEMA_FILE = Path(__file__).parent / "schemas" / "model_evaluations.json"
+
+
+class InvalidResultError(ValueError):
+    """An evaluation result or row that must not be stored."""
+
+
+@cache
+def schema() -> tuple[dict, ...]:
+    return tuple(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _type_problem(field: dict, value) -> str | None:
+    kind = field["type"]
+    if kind == "STRING" and not isinstance(value, str):
+        return "must be a string"
+    if kind == "INTEGER" and (isinstance(value, bool) or not isinstance(value, int)):
+        return "must be an integer"
+    if kind == "FLOAT" and not _is_number(value):
+        return "must be a finite number"
+    if kind == "DATE":
+        try:
+            date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return "must be a YYYY-MM-DD date"
+    if kind == "TIMESTAMP":
+        try:
+            datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            return "must be an ISO-8601 timestamp"
+    return None
+
+
+def validate_row(row: dict) -> dict:
+    """Return the row if it fits the schema, else raise naming every problem at once."""
+    fields = {field["name"]: field for field in schema()}
+    problems = [f"unknown field {name!r}" for name in sorted(row.keys() - fields.keys())]
+    for name, field in fields.items():
+        value = row.get(name)
+        if value is None:
+            if field.get("mode") == "REQUIRED":
+                problems.append(f"{name} is required")
+            continue
+        problem = _type_problem(field, value)
+        if problem:
+            problems.append(f"{name}={value!r} {problem}")
+    if problems:
+        raise InvalidResultError(f"row for {row.get('model_config')!r} does not match {SCHEMA_FILE.name}: " + "; ".join(problems))
+    return row
+
+
+def metric_means(summary_metrics: dict) -> dict[str, float]:
+    """The `<metric>/mean` values of an evaluation summary, checked to be finite and in range."""
+    means = {}
+    for metric, (low, high) in METRIC_RANGES.items():
+        value = summary_metrics.get(f"{metric}/mean")
+        if value is None:
+            continue
+        if not _is_number(value) or not low <= value <= high:
+            raise InvalidResultError(f"{metric}/mean={value!r} is not a number from {low} to {high}")
+        means[metric] = float(value)
+    if not means:
+        raise InvalidResultError(f"evaluation summary has no known '<metric>/mean' values: {sorted(summary_metrics)}")
+    return means
+
+
+def metrics_row(
+    summary_metrics: dict,
+    *,
+    model_config: str,
+    model: str,
+    dag_id: str,
+    run_id: str,
+    evaluated_at: datetime,
+    experiment_name: str | None = None,
+    experiment_run_name: str | None = None,
+) -> dict:
+    """Turn an evaluation summary into one validated `model_evaluations` row."""
+    row_count = summary_metrics.get("row_count")
+    if isinstance(row_count, float) and row_count.is_integer():
+        row_count = int(row_count)
+    if isinstance(row_count, bool) or not isinstance(row_count, int) or row_count < 1:
+        raise InvalidResultError(f"evaluation summary row_count={row_count!r} is not a positive integer")
+    row = {
+        "evaluation_id": f"{dag_id}/{run_id}/{model_config}",
+        "evaluation_date": evaluated_at.date().isoformat(),
+        "evaluated_at": evaluated_at.isoformat(),
+        "dag_id": dag_id,
+        "run_id": run_id,
+        "model_config": model_config,
+        "model": model,
+        "experiment_name": experiment_name,
+        "experiment_run_name": experiment_run_name,
+        "row_count": row_count,
+        **metric_means(summary_metrics),
+        "summary_metrics": json.dumps(summary_metrics, sort_keys=True),
+    }
+    return validate_row(row)
+
+
+def experiment_run_name(*parts: str) -> str:
+    """A Vertex AI experiment run name from the run's own ids: lowercase, [a-z0-9-], at most 128 chars."""
+    name = re.sub(r"[^a-z0-9-]+", "-", "-".join(parts).lower()).strip("-")
+    return re.sub(r"-{2,}", "-", name)[:128].rstrip("-")

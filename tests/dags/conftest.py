@@ -1,0 +1,39 @@
+"""Fixtures for loading and running the DAGs: a migrated metadata DB, the DagBag, GENOPS_ settings."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import DAGS_FOLDER
+
+LAB_DAG_IDS = {"generate_content", "count_tokens", "run_evaluation"}
+
+TEST_SETTINGS = {
+    "GENOPS_PROJECT_ID": "genops-test-project",
+    "GENOPS_REGION": "us-central1",
+    "GENOPS_DATA_BUCKET": "genops-test-data",
+}
+
+
+@pytest.fixture(scope="session")
+def airflow_db():
+    """Create the metadata schema once per session in the isolated SQLite DB."""
+    from airflow.utils import db
+
+    db.resetdb()
+    yield
+
+
+@pytest.fixture(scope="session")
+def dagbag(airflow_db):
+    from airflow.models.dagbag import DagBag
+
+    return DagBag(dag_folder=str(DAGS_FOLDER), include_examples=False)
+
+
+@pytest.fixture
+def genops_env(monkeypatch):
+    """The GENOPS_ values Terraform would set; tests override or delete single ones."""
+    for name, value in TEST_SETTINGS.items():
+        monkeypatch.setenv(name, value)
+    return monkeypatch

@@ -1,0 +1,37 @@
+"""Run a DAG for real with `dag.test()` (Airflow 2.11 and 3.x) and read back what happened."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+
+def _name(state) -> str | None:
+    return getattr(state, "value", state)
+
+
+@dataclass
+class RunResult:
+    state: str
+    task_instances: list = field(repr=False)
+
+    @property
+    def task_states(self) -> dict[str, str | None]:
+        """State per task id (unmapped tasks, and the first instance of mapped ones)."""
+        return {ti.task_id: _name(ti.state) for ti in self.task_instances if ti.map_index < 1}
+
+    def mapped_states(self, task_id: str) -> list[str | None]:
+        return [_name(ti.state) for ti in sorted(self.task_instances, key=lambda t: t.map_index) if ti.task_id == task_id]
+
+    def xcom(self, task_id: str, key: str = "return_value", map_index: int = -1):
+        ti = next(ti for ti in self.task_instances if ti.task_id == task_id)
+        return ti.xcom_pull(task_ids=task_id, key=key, map_indexes=map_index)
+
+
+def run_dag(dag, conf: dict | None = None) -> RunResult:
+    """Run a private copy of `dag` without retry waits; every operator, template and XCom is real."""
+    dag = copy.deepcopy(dag)
+    for task in dag.tasks:
+        task.retries = 0
+    dag_run = dag.test(run_conf=conf or {})
+    return RunResult(state=_name(dag_run.state), task_instances=list(dag_run.get_task_instances()))

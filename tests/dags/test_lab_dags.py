@@ -1,0 +1,63 @@
+"""Behaviour of the first three lab DAGs, run with dag.test(); only the google-genai client is fake."""
+
+from __future__ import annotations
+
+import pytest
+
+from genops.generation import PROFILES
+from tests.dags.fakes import FakeGenAIClient, install_fake_genai
+from tests.dags.runner import run_dag
+
+
+@pytest.fixture
+def genai(genops_env):
+    return install_fake_genai(genops_env)
+
+
+def test_generate_content_calls_every_profile_with_its_model_and_config(dagbag, genai, genops_env):
+    genops_env.setenv("GENOPS_PRO_MODEL", "gemini-test-pro")
+    result = run_dag(dagbag.get_dag("generate_content"))
+
+    assert result.state == "success"
+    calls = [c.kwargs for c in genai.client.calls if c.method == "generate_content"]
+    assert len(calls) == len(PROFILES) == 6
+    assert sorted(c["model"] for c in calls).count("gemini-test-pro") == 1
+    assert {(project, region) for project, region in genai.targets} == {("genops-test-project", "us-central1")}
+    grounded = [c for c in calls if c["config"].get("tools")]
+    assert [c["config"]["tools"] for c in grounded] == [[{"google_search": {}}]]
+    assert all(c["config"]["system_instruction"] and c["config"]["safety_settings"] for c in calls)
+    collected = result.xcom("collect_responses")
+    assert set(collected) == {p.name for p in PROFILES}
+    assert collected["pro"].endswith("[gemini-test-pro]")
+
+
+def test_budget_gate_lets_generation_run_under_budget(dagbag, genops_env):
+    genai = install_fake_genai(genops_env, FakeGenAIClient(total_tokens=100))
+    genops_env.setenv("GENOPS_TOKEN_BUDGET", "100")
+    result = run_dag(dagbag.get_dag("count_tokens"))
+
+    assert result.task_states == {"count_tokens": "success", "within_budget": "success", "generate": "success"}
+    assert genai.client.methods_called() == ["count_tokens", "generate_content"]
+    assert result.xcom("within_budget", key="decision")["passed"] is True
+
+
+def test_budget_gate_stops_generation_over_budget(dagbag, genops_env):
+    genai = install_fake_genai(genops_env, FakeGenAIClient(total_tokens=101))
+    genops_env.setenv("GENOPS_TOKEN_BUDGET", "100")
+    result = run_dag(dagbag.get_dag("count_tokens"))
+
+    assert result.task_states["generate"] == "skipped"
+    assert genai.client.methods_called() == ["count_tokens"], "generation must not be called over budget"
+    decision = result.xcom("within_budget", key="decision")
+    assert decision["passed"] is False and "101 tokens, over the budget of 100" in decision["reason"]
+
+
+def test_missing_required_setting_fails_the_task_naming_the_variable(dagbag, genai, genops_env, capfd, caplog):
+    genops_env.delenv("GENOPS_PROJECT_ID")
+    result = run_dag(dagbag.get_dag("count_tokens"))
+
+    assert result.task_states["count_tokens"] == "failed"
+    assert result.task_states["generate"] == "upstream_failed"
+    assert genai.client.calls == []
+    output = capfd.readouterr().out + caplog.text
+    assert "GENOPS_PROJECT_ID is not set" in output
