@@ -21,7 +21,7 @@ with lab_dag(
     description="Count prompt tokens; a budget gate (GENOPS_TOKEN_BUDGET) stops generation when over budget.",
     tags=["lab", "budget"],
 ) as dag:
-    count = GenAICountTokensOperator(
+    count_tokens = GenAICountTokensOperator(
         task_id="count_tokens",
         project_id=config.templated("GENOPS_PROJECT_ID"),
         location=config.templated("GENOPS_REGION"),
@@ -46,4 +46,4 @@ with lab_dag(
         generation_config=PROFILE.generation_config(),
     )
 
-    within_budget(count.output["total_tokens"]) >> generate
+    within_budget(count_tokens.output["total_tokens"]) >> generate

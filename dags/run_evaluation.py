@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from genops import config
 from genops.compat import Param, get_current_context, task
 from genops.dag_factory import lab_dag
@@ -38,7 +40,7 @@ with lab_dag(
     @task
     def evaluate(rows: list[dict], run_name: str) -> dict:
         """Score the responses and turn the SDK's summary into a model_evaluations row."""
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         from genops.evaluation import run_evaluation
         from genops.results import experiment_run_name, metrics_row
@@ -59,7 +61,7 @@ with lab_dag(
             model=config.get(model_setting),
             dag_id=context["dag"].dag_id,
             run_id=context["run_id"],
-            evaluated_at=datetime.now(timezone.utc),
+            evaluated_at=datetime.now(UTC),
             experiment_name=experiment,
             experiment_run_name=run_name,
         )

@@ -65,14 +65,26 @@ SETTINGS: dict[str, Setting] = {
         Setting("GENOPS_FLASH_MODEL", "Gemini model used as the 'flash' configuration.", "gemini-2.5-flash"),
         Setting("GENOPS_TUNING_SOURCE_MODEL", "Base model for supervised fine-tuning.", "gemini-2.5-flash"),
         Setting("GENOPS_TUNED_MODEL_DISPLAY_NAME", "Display name given to tuned models.", "genops-tuned"),
-        Setting("GENOPS_TRAINING_DATA_OBJECT", "Object path of the tuning JSONL in the data bucket.", "training/sft_train.jsonl"),
+        Setting(
+            "GENOPS_TRAINING_DATA_OBJECT",
+            "Object path of the tuning JSONL in the data bucket.",
+            "training/sft_train.jsonl",
+        ),
         Setting("GENOPS_REPORTS_PREFIX", "Object prefix for evaluation reports in the data bucket.", "reports"),
         Setting("GENOPS_TOKEN_BUDGET", "Largest prompt, in tokens, a budget gate lets through.", "2048"),
-        Setting("GENOPS_EVAL_THRESHOLDS", "JSON object: metric name -> lowest mean score that promotes a model.", json.dumps(_DEFAULT_THRESHOLDS, sort_keys=True)),
+        Setting(
+            "GENOPS_EVAL_THRESHOLDS",
+            "JSON object: metric name -> lowest mean score that promotes a model.",
+            json.dumps(_DEFAULT_THRESHOLDS, sort_keys=True),
+        ),
         Setting("GENOPS_EXPERIMENT_NAME", "Vertex AI experiment that records evaluation runs.", "genops-eval"),
-        Setting("GENOPS_COMPARISON_METRIC", "Metric that picks the best configuration in model_comparison.", "summarization_quality"),
+        Setting(
+            "GENOPS_COMPARISON_METRIC",
+            "Metric that picks the best configuration in model_comparison.",
+            "summarization_quality",
+        ),
     )
-}  # fmt: skip
+}
 
 
 def _setting(name: str) -> Setting:
@@ -139,7 +151,7 @@ def eval_thresholds() -> dict[str, float]:
 def templated(name: str) -> str:
     """A Jinja expression that renders the setting when the task runs (see `MACROS`)."""
     _setting(name)
-    return "{{ genops_setting('%s') }}" % name
+    return f"{{{{ genops_setting('{name}') }}}}"
 
 
 # Passed as `user_defined_macros` by `genops.dag_factory.lab_dag`, so `templated()` values resolve.

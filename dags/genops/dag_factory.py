@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from genops import config
 from genops.compat import DAG
 
 OWNER = "genops-platform"
 # Fixed, in the past, and never computed from now(): serialized DAGs stay identical between parses.
-START_DATE = datetime(2024, 1, 1, tzinfo=timezone.utc)
+START_DATE = datetime(2024, 1, 1, tzinfo=UTC)
 
 DEFAULT_ARGS = {
     "owner": OWNER,

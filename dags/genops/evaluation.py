@@ -35,7 +35,11 @@ def generate_responses(
     for example in examples:
         prompt = build_prompt(example["instruction"], example["context"])
         response = hook.generate_content(
-            project_id=project_id, location=location, model=model, contents=[prompt], generation_config=generation_config
+            project_id=project_id,
+            location=location,
+            model=model,
+            contents=[prompt],
+            generation_config=generation_config,
         )
         if not response:
             log.warning("Model %s returned no text (blocked or empty) for: %.60s", model, prompt)

@@ -9,8 +9,7 @@ DATA_DIR = Path(__file__).parent / "data"
 EVAL_DATASET = DATA_DIR / "eval_dataset.jsonl"
 
 SYSTEM_INSTRUCTION = (
-    "You are a concise technical writer. Answer only from the text you are given, "
-    "in plain English, without preamble."
+    "You are a concise technical writer. Answer only from the text you are given, in plain English, without preamble."
 )
 
 SAMPLE_PROMPT = (

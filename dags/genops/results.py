@@ -66,7 +66,9 @@ def validate_row(row: dict) -> dict:
         if problem:
             problems.append(f"{name}={value!r} {problem}")
     if problems:
-        raise InvalidResultError(f"row for {row.get('model_config')!r} does not match {SCHEMA_FILE.name}: " + "; ".join(problems))
+        raise InvalidResultError(
+            f"row for {row.get('model_config')!r} does not match {SCHEMA_FILE.name}: " + "; ".join(problems)
+        )
     return row
 
 

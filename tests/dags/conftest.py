@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import DAGS_FOLDER
 
-LAB_DAG_IDS = {"generate_content", "count_tokens", "run_evaluation"}
+EXPECTED_DAG_IDS = {"generate_content", "count_tokens", "run_evaluation"}
 
 TEST_SETTINGS = {
     "GENOPS_PROJECT_ID": "genops-test-project",

@@ -71,7 +71,11 @@ def install_fake_genai(monkeypatch, client: FakeGenAIClient | None = None) -> Cl
     from airflow.providers.google.cloud.hooks.gen_ai import GenAIGenerativeModelHook
 
     factory = ClientFactory(client or FakeGenAIClient())
-    monkeypatch.setattr(GenAIGenerativeModelHook, "get_genai_client", lambda hook, project_id, location: factory(hook, project_id, location))
+    monkeypatch.setattr(
+        GenAIGenerativeModelHook,
+        "get_genai_client",
+        lambda hook, project_id, location: factory(hook, project_id, location),
+    )
     return factory
 
 

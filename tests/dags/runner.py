@@ -21,7 +21,9 @@ class RunResult:
         return {ti.task_id: _name(ti.state) for ti in self.task_instances if ti.map_index < 1}
 
     def mapped_states(self, task_id: str) -> list[str | None]:
-        return [_name(ti.state) for ti in sorted(self.task_instances, key=lambda t: t.map_index) if ti.task_id == task_id]
+        return [
+            _name(ti.state) for ti in sorted(self.task_instances, key=lambda t: t.map_index) if ti.task_id == task_id
+        ]
 
     def xcom(self, task_id: str, key: str = "return_value", map_index: int = -1):
         ti = next(ti for ti in self.task_instances if ti.task_id == task_id)

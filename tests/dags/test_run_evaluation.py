@@ -30,8 +30,17 @@ def test_evaluation_turns_the_sdk_result_into_a_model_evaluations_row(dagbag, se
     assert call["experiment_run_name"].startswith("run-evaluation-manual-")
     assert [r["reference"] for r in call["dataset"]] == [e["reference"] for e in examples]
     assert all(r["response"].endswith("[gemini-2.5-flash]") for r in call["dataset"])
-    assert set(call["metrics"]) >= {"summarization_quality", "groundedness", "verbosity", "instruction_following",
-                                    "exact_match", "bleu", "rouge_1", "rouge_2", "rouge_l_sum"}  # fmt: skip
+    assert set(call["metrics"]) >= {
+        "summarization_quality",
+        "groundedness",
+        "verbosity",
+        "instruction_following",
+        "exact_match",
+        "bleu",
+        "rouge_1",
+        "rouge_2",
+        "rouge_l_sum",
+    }
 
     row = result.xcom("evaluate")
     assert validate_row(row) == row
