@@ -1,0 +1,74 @@
+# GenOps on Composer: every developer and CI entry point. `make` (or `make help`) lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+AIRFLOW3 := 3.2.2
+AIRFLOW2 := 2.11.1
+VENV := .venv
+VENV_AF2 := .venv-airflow2
+# The date the pinned Composer images' packages are resolved at (see README, "Pinned versions").
+LOCK_DATE := 2026-07-15
+
+# venv DIR REQUIREMENTS: create DIR and install exactly REQUIREMENTS into it with the pinned uv.
+define venv
+	rm -rf $(1)
+	$(PYTHON) -m venv $(1)
+	$(1)/bin/pip install --quiet --disable-pip-version-check -r requirements/bootstrap.txt
+	$(1)/bin/uv pip install --quiet --python $(1)/bin/python -r $(2)
+	touch $(1)/.installed
+endef
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV)/.installed: requirements/airflow-$(AIRFLOW3).txt requirements/bootstrap.txt
+	$(call venv,$(VENV),requirements/airflow-$(AIRFLOW3).txt)
+
+$(VENV_AF2)/.installed: requirements/airflow-$(AIRFLOW2).txt requirements/bootstrap.txt
+	$(call venv,$(VENV_AF2),requirements/airflow-$(AIRFLOW2).txt)
+
+.PHONY: setup setup-airflow2
+setup: $(VENV)/.installed ## Create .venv with the pinned Airflow 3 (primary) environment and dev tools
+setup-airflow2: $(VENV_AF2)/.installed ## Create .venv-airflow2 with the pinned Airflow 2 environment
+
+.PHONY: test
+test: setup ## Run the whole suite on Airflow 3: lint, DAG and Terraform tests, Terraform checks
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/python -m pytest
+	bash scripts/check_terraform.sh
+
+.PHONY: test-airflow2
+test-airflow2: setup-airflow2 ## Run the DAG tests on the Airflow 2 matrix environment
+	$(VENV_AF2)/bin/python -m pytest tests/dags
+
+.PHONY: lint
+lint: setup ## Ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+.PHONY: fmt
+fmt: setup ## Format Python (ruff) and Terraform (terraform fmt)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	terraform fmt -recursive terraform
+
+.PHONY: benchmark
+benchmark: setup ## Print the DAG parse-time table (cold, warm, peak memory) and check the targets
+	$(VENV)/bin/python scripts/benchmark_parse.py --check
+
+.PHONY: lock
+lock: setup ## Re-resolve requirements/*.txt from requirements/*.in as of LOCK_DATE
+	for v in $(AIRFLOW3) $(AIRFLOW2); do \
+	  $(VENV)/bin/uv pip compile --quiet --python-version 3.11 --exclude-newer $(LOCK_DATE) --no-header \
+	    requirements/airflow-$$v.in -o requirements/airflow-$$v.txt.tmp && \
+	  { echo "# Fully resolved pins for requirements/airflow-$$v.in (Python 3.11), as of the Composer image's date."; \
+	    echo "# Regenerate with: make lock   (uv pip compile --exclude-newer $(LOCK_DATE))"; \
+	    cat requirements/airflow-$$v.txt.tmp; } > requirements/airflow-$$v.txt && rm requirements/airflow-$$v.txt.tmp; \
+	done
+
+.PHONY: clean
+clean: ## Remove venvs, caches and local Airflow state
+	rm -rf $(VENV) $(VENV_AF2) .venv-checkov .pytest_cache .ruff_cache .airflow*
