@@ -1,13 +1,8 @@
-"""Lab 2: count the prompt's tokens, stop when it is over budget, and only then generate."""
+"""Lab 2 (Airflow DAG): count the prompt's tokens, stop when it is over budget, and only then generate."""
 
 from __future__ import annotations
 
-from airflow.providers.google.cloud.operators.gen_ai import (
-    GenAICountTokensOperator,
-    GenAIGenerateContentOperator,
-)
-
-from genops import config
+from genops import config, genai_tasks
 from genops.compat import get_current_context, task
 from genops.dag_factory import lab_dag
 from genops.gates import budget_decision
@@ -21,13 +16,7 @@ with lab_dag(
     description="Count prompt tokens; a budget gate (GENOPS_TOKEN_BUDGET) stops generation when over budget.",
     tags=["lab", "budget"],
 ) as dag:
-    count_tokens = GenAICountTokensOperator(
-        task_id="count_tokens",
-        project_id=config.templated("GENOPS_PROJECT_ID"),
-        location=config.templated("GENOPS_REGION"),
-        model=config.templated(PROFILE.model_setting),
-        contents=[SAMPLE_PROMPT],
-    )
+    count_tokens = genai_tasks.count_tokens("count_tokens", profile=PROFILE, contents=[SAMPLE_PROMPT])
 
     @task.short_circuit
     def within_budget(total_tokens: int | None) -> bool:
@@ -37,13 +26,6 @@ with lab_dag(
         get_current_context()["ti"].xcom_push(key="decision", value=decision.as_dict())
         return decision.passed
 
-    generate = GenAIGenerateContentOperator(
-        task_id="generate",
-        project_id=config.templated("GENOPS_PROJECT_ID"),
-        location=config.templated("GENOPS_REGION"),
-        model=config.templated(PROFILE.model_setting),
-        contents=[SAMPLE_PROMPT],
-        generation_config=PROFILE.generation_config(),
-    )
+    generate = genai_tasks.generate_content("generate", profile=PROFILE, contents=[SAMPLE_PROMPT])
 
     within_budget(count_tokens.output["total_tokens"]) >> generate

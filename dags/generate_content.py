@@ -1,10 +1,8 @@
-"""Lab 1: one prompt, six generation configurations (pro, flash, sampling presets, Google Search)."""
+"""Lab 1 (Airflow DAG): one prompt, six generation configurations (pro, flash, sampling presets, Google Search)."""
 
 from __future__ import annotations
 
-from airflow.providers.google.cloud.operators.gen_ai import GenAIGenerateContentOperator
-
-from genops import config
+from genops import genai_tasks
 from genops.compat import task
 from genops.dag_factory import lab_dag
 from genops.generation import PROFILES
@@ -16,13 +14,8 @@ with lab_dag(
     tags=["lab", "generate"],
 ) as dag:
     responses = {
-        profile.name: GenAIGenerateContentOperator(
-            task_id=f"generate_{profile.name}",
-            project_id=config.templated("GENOPS_PROJECT_ID"),
-            location=config.templated("GENOPS_REGION"),
-            model=config.templated(profile.model_setting),
-            contents=[SAMPLE_PROMPT],
-            generation_config=profile.generation_config(),
+        profile.name: genai_tasks.generate_content(
+            f"generate_{profile.name}", profile=profile, contents=[SAMPLE_PROMPT]
         ).output
         for profile in PROFILES
     }

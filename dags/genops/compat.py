@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 try:  # Airflow 3
-    from airflow.sdk import DAG, Param, TaskGroup, chain, get_current_context, task
+    from airflow.sdk import DAG, BaseOperator, Param, TaskGroup, chain, get_current_context, task
     from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 except ImportError:  # Airflow 2.11
     from airflow.decorators import task
     from airflow.exceptions import AirflowFailException, AirflowSkipException
-    from airflow.models.baseoperator import chain
+    from airflow.models.baseoperator import BaseOperator, chain
     from airflow.models.dag import DAG
     from airflow.models.param import Param
     from airflow.operators.python import get_current_context
@@ -23,6 +23,7 @@ __all__ = [
     "DAG",
     "AirflowFailException",
     "AirflowSkipException",
+    "BaseOperator",
     "Param",
     "TaskGroup",
     "TriggerRule",
