@@ -23,8 +23,12 @@ class InvalidResultError(ValueError):
 
 
 @cache
-def schema() -> tuple[dict, ...]:
-    return tuple(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+def schema(schema_file: Path = SCHEMA_FILE) -> tuple[dict, ...]:
+    """The fields of a BigQuery JSON schema file in genops/schemas (default: model_evaluations)."""
+    return tuple(json.loads(schema_file.read_text(encoding="utf-8")))
+
+
+CHECKED_TYPES = {"STRING", "INTEGER", "FLOAT", "BOOLEAN", "DATE", "TIMESTAMP"}
 
 
 def _is_number(value) -> bool:
@@ -33,12 +37,16 @@ def _is_number(value) -> bool:
 
 def _type_problem(field: dict, value) -> str | None:
     kind = field["type"]
+    if kind not in CHECKED_TYPES:
+        return f"has BigQuery type {kind}, which validate_row cannot check yet"
     if kind == "STRING" and not isinstance(value, str):
         return "must be a string"
     if kind == "INTEGER" and (isinstance(value, bool) or not isinstance(value, int)):
         return "must be an integer"
     if kind == "FLOAT" and not _is_number(value):
         return "must be a finite number"
+    if kind == "BOOLEAN" and not isinstance(value, bool):
+        return "must be true or false"
     if kind == "DATE":
         try:
             date.fromisoformat(value)
@@ -52,9 +60,12 @@ def _type_problem(field: dict, value) -> str | None:
     return None
 
 
-def validate_row(row: dict) -> dict:
-    """Return the row if it fits the schema, else raise naming every problem at once."""
-    fields = {field["name"]: field for field in schema()}
+def validate_row(row: dict, schema_file: Path = SCHEMA_FILE, *, row_name: str | None = None) -> dict:
+    """Return the row if it fits the table's schema file, else raise naming every problem at once.
+
+    `row_name` says which row it is in the error (default: the evaluation row's model_config).
+    """
+    fields = {field["name"]: field for field in schema(schema_file)}
     problems = [f"unknown field {name!r}" for name in sorted(row.keys() - fields.keys())]
     for name, field in fields.items():
         value = row.get(name)
@@ -66,9 +77,8 @@ def validate_row(row: dict) -> dict:
         if problem:
             problems.append(f"{name}={value!r} {problem}")
     if problems:
-        raise InvalidResultError(
-            f"row for {row.get('model_config')!r} does not match {SCHEMA_FILE.name}: " + "; ".join(problems)
-        )
+        row_name = row_name or f"row for {row.get('model_config')!r}"
+        raise InvalidResultError(f"{row_name} does not match {schema_file.name}: " + "; ".join(problems))
     return row
 
 
