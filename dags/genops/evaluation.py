@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 
-from genops.generation import PROFILES_BY_NAME
+from genops.generation import PROFILES_BY_NAME, GenerationProfile
 from genops.prompts import build_prompt
 
 log = logging.getLogger(__name__)
@@ -24,13 +24,19 @@ EVAL_GENERATION_PROFILE = PROFILES_BY_NAME["deterministic"]
 
 
 def generate_responses(
-    examples: list[dict], *, model: str, project_id: str, location: str, gcp_conn_id: str = "google_cloud_default"
+    examples: list[dict],
+    *,
+    model: str,
+    project_id: str,
+    location: str,
+    gcp_conn_id: str = "google_cloud_default",
+    profile: GenerationProfile = EVAL_GENERATION_PROFILE,
 ) -> list[dict]:
-    """Ask `model` (a model id or tuned endpoint) for every example; return rows for EvalTask."""
+    """Ask `model` (a model id or tuned endpoint) for every example, sampling as `profile` says; rows for EvalTask."""
     from airflow.providers.google.cloud.hooks.gen_ai import GenAIGenerativeModelHook
 
     hook = GenAIGenerativeModelHook(gcp_conn_id=gcp_conn_id)
-    generation_config = EVAL_GENERATION_PROFILE.generation_config()
+    generation_config = profile.generation_config()
     rows = []
     for example in examples:
         prompt = build_prompt(example["instruction"], example["context"])
