@@ -12,6 +12,8 @@ import importlib
 
 from genops.compat import BaseOperator
 
+GOOGLE_PROVIDER = "airflow.providers.google."
+
 
 class DeferredImportOperator(BaseOperator):
     template_fields = ("operator_kwargs",)
@@ -28,6 +30,11 @@ class DeferredImportOperator(BaseOperator):
         return getattr(importlib.import_module(module_name), class_name)
 
     def execute(self, context):
+        if self.operator.startswith(GOOGLE_PROVIDER):  # no credentials: a clear failure, not a client's trace
+            from genops.credentials import GCP_CONN_ID, require_google_credentials
+
+            conn_id = self.operator_kwargs.get("gcp_conn_id", GCP_CONN_ID)
+            require_google_credentials(f"task {self.task_id!r} ({self.operator})", gcp_conn_id=conn_id)
         operator = self.operator_class()(task_id=self.task_id, **self.operator_kwargs)
         self.log.info("Running %s with rendered arguments", self.operator)
         return operator.execute(context)

@@ -35,6 +35,9 @@ def generate_responses(
     """Ask `model` (a model id or tuned endpoint) for every example, sampling as `profile` says; rows for EvalTask."""
     from airflow.providers.google.cloud.hooks.gen_ai import GenAIGenerativeModelHook
 
+    from genops.credentials import require_google_credentials
+
+    require_google_credentials(f"generating responses with {model}", gcp_conn_id=gcp_conn_id)
     hook = GenAIGenerativeModelHook(gcp_conn_id=gcp_conn_id)
     generation_config = profile.generation_config()
     rows = []

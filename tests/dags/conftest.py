@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import DAGS_FOLDER
 
-EXPECTED_DAG_IDS = {"generate_content", "count_tokens", "run_evaluation"}
+EXPECTED_DAG_IDS = {"generate_content", "count_tokens", "run_evaluation", "supervised_fine_tuning"}
 
 TEST_SETTINGS = {
     "GENOPS_PROJECT_ID": "genops-test-project",
@@ -29,6 +29,19 @@ def dagbag(airflow_db):
     from airflow.models.dagbag import DagBag
 
     return DagBag(dag_folder=str(DAGS_FOLDER), include_examples=False)
+
+
+@pytest.fixture(autouse=True)
+def google_credentials(monkeypatch):
+    """Credentials resolve as on Composer (ADC), with no network; tests of the missing case make it raise."""
+    import google.auth
+    from google.auth.credentials import AnonymousCredentials
+
+    from genops import credentials
+
+    monkeypatch.setattr(google.auth, "default", lambda *args, **kwargs: (AnonymousCredentials(), None))
+    monkeypatch.setattr(credentials, "_checked", set())
+    return monkeypatch
 
 
 @pytest.fixture

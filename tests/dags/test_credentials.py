@@ -1,0 +1,93 @@
+"""No Google credentials: DAGs still load, and a task that needs Google Cloud fails saying how to provide them."""
+
+from __future__ import annotations
+
+import pytest
+from google.auth.exceptions import DefaultCredentialsError
+
+from genops import credentials
+from genops.compat import AirflowFailException
+from tests.dags.fakes import install_fake_genai
+from tests.dags.runner import run_dag
+
+ADC_ERROR = "Your default credentials were not found. To set up Application Default Credentials, see https://x."
+
+
+@pytest.fixture
+def no_credentials(google_credentials):
+    """What google.auth.default() does on a laptop that never ran `gcloud auth application-default login`."""
+
+    def default(*args, **kwargs):
+        raise DefaultCredentialsError(ADC_ERROR)
+
+    google_credentials.setattr("google.auth.default", default)
+    return google_credentials
+
+
+def _says_how_to_fix(message: str) -> None:
+    assert message.startswith("Google Cloud credentials are missing")
+    assert "gcloud auth application-default login" in message
+    assert "GOOGLE_APPLICATION_CREDENTIALS" in message
+    assert "Traceback" not in message
+
+
+def test_missing_credentials_fail_without_retry_and_say_how_to_provide_them(no_credentials):
+    with pytest.raises(credentials.MissingCredentialsError) as err:
+        credentials.require_google_credentials("uploading the report")
+
+    assert isinstance(err.value, AirflowFailException), "retrying cannot create credentials"
+    _says_how_to_fix(str(err.value))
+    assert "uploading the report" in str(err.value) and "'google_cloud_default'" in str(err.value)
+    assert "default credentials were not found" in str(err.value)
+    assert err.value.__cause__ is None and err.value.__suppress_context__, "no chained client stack trace"
+
+
+def test_credentials_found_pass_and_are_checked_once_per_connection(google_credentials):
+    calls = []
+
+    def default(*args, **kwargs):
+        from google.auth.credentials import AnonymousCredentials
+
+        calls.append(kwargs.get("scopes"))
+        return AnonymousCredentials(), None
+
+    google_credentials.setattr("google.auth.default", default)
+    credentials.require_google_credentials()
+    credentials.require_google_credentials()
+
+    assert len(calls) == 1
+
+
+def test_dags_parse_without_credentials(no_credentials, airflow_db):
+    from airflow.models.dagbag import DagBag
+
+    from tests.conftest import DAGS_FOLDER
+
+    fresh = DagBag(dag_folder=str(DAGS_FOLDER), include_examples=False)
+    assert fresh.import_errors == {}
+    assert fresh.dag_ids
+
+
+def test_genai_task_without_credentials_fails_before_any_client_call(dagbag, genops_env, no_credentials, capfd, caplog):
+    genai = install_fake_genai(genops_env)
+    result = run_dag(dagbag.get_dag("count_tokens"))
+
+    assert result.task_states["count_tokens"] == "failed"
+    assert result.task_states["generate"] == "upstream_failed"
+    assert genai.client.calls == [] and genai.targets == []
+    output = capfd.readouterr().out + caplog.text
+    assert "Google Cloud credentials are missing: task 'count_tokens'" in output
+    assert "gcloud auth application-default login" in output
+
+
+def test_evaluation_helper_without_credentials_fails_naming_the_fix(genops_env, no_credentials):
+    from genops.evaluation import generate_responses
+
+    with pytest.raises(credentials.MissingCredentialsError) as err:
+        generate_responses(
+            [{"instruction": "i", "context": "c", "reference": "r"}],
+            model="gemini-2.5-flash",
+            project_id="p",
+            location="us-central1",
+        )
+    _says_how_to_fix(str(err.value))
