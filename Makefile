@@ -33,11 +33,17 @@ $(VENV_AF2)/.installed: requirements/airflow-$(AIRFLOW2).txt requirements/bootst
 setup: $(VENV)/.installed ## Create .venv with the pinned Airflow 3 (primary) environment and dev tools
 setup-airflow2: $(VENV_AF2)/.installed ## Create .venv-airflow2 with the pinned Airflow 2 environment
 
-.PHONY: test
-test: setup ## Run the whole suite on Airflow 3: lint, DAG and Terraform tests, Terraform checks
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/python -m pytest
+.PHONY: test test-dags test-platform test-terraform
+# The Cloud Build steps (cloudbuild.yaml) run these same targets.
+test: lint test-dags test-platform test-terraform ## Run the whole suite on Airflow 3: lint, DAG and Terraform tests, Terraform checks
+
+test-dags: setup ## DAG integrity and behaviour tests (tests/dags)
+	$(VENV)/bin/python -m pytest tests/dags
+
+test-platform: setup ## Every other pytest suite: contract, delivery, README, Terraform policy (python-hcl2)
+	$(VENV)/bin/python -m pytest --ignore=tests/dags
+
+test-terraform: ## Terraform fmt, validate, test, environment plans and checkov (scripts/check_terraform.sh)
 	bash scripts/check_terraform.sh
 
 .PHONY: test-airflow2
@@ -72,3 +78,27 @@ lock: setup ## Re-resolve requirements/*.txt from requirements/*.in as of LOCK_D
 .PHONY: clean
 clean: ## Remove venvs, caches and local Airflow state
 	rm -rf $(VENV) $(VENV_AF2) .venv-checkov .pytest_cache .ruff_cache .airflow*
+
+# Platform workflow: Terraform per environment, DAG deployment, hooks. See README, "Platform engineers".
+ENV ?=
+DAGS_PREFIX ?=
+DRY_RUN ?=
+
+.PHONY: tf-init tf-plan tf-apply
+tf-init: ## terraform init with terraform/backends/<ENV>.gcs.tfbackend: make tf-init ENV=dev
+	bash scripts/terraform_env.sh init "$(ENV)"
+tf-plan: ## Plan terraform/environments/<ENV>.tfvars into terraform/<ENV>.tfplan: make tf-plan ENV=dev [PROJECT_ID=...]
+	bash scripts/terraform_env.sh plan "$(ENV)"
+tf-apply: ## Apply the plan tf-plan saved: make tf-apply ENV=dev
+	bash scripts/terraform_env.sh apply "$(ENV)"
+
+.PHONY: deploy-dags verify-dags
+deploy-dags: ## Sync dags/ to an environment: make deploy-dags DAGS_PREFIX=gs://<bucket>/dags [DRY_RUN=1]
+	bash scripts/deploy_dags.sh $(if $(filter 1 true yes,$(DRY_RUN)),--dry-run) "$(DAGS_PREFIX)"
+verify-dags: ## Fail on DAG import errors: make verify-dags COMPOSER_ENV=<name> COMPOSER_REGION=<region>
+	python3 scripts/verify_dags.py --environment "$(COMPOSER_ENV)" --location "$(COMPOSER_REGION)"
+
+.PHONY: pre-commit
+pre-commit: setup ## Install the git hooks and run every pre-commit hook on all files
+	$(VENV)/bin/pre-commit install
+	$(VENV)/bin/pre-commit run --all-files
