@@ -1,0 +1,14 @@
+"""Lab 3 (Airflow DAG): supervised fine-tuning on Vertex AI that waits for the tuning job without holding a worker."""
+
+from __future__ import annotations
+
+from genops.dag_factory import lab_dag
+from genops.tuning import tuning_tasks
+
+with lab_dag(
+    "supervised_fine_tuning",
+    description="Wait for the training JSONL in the data bucket, validate it, start a Vertex AI tuning job "
+    "and poll it in reschedule mode; publishes the tuned model and endpoint.",
+    tags=["lab", "tuning"],
+) as dag:
+    tuning_tasks()
