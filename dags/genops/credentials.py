@@ -13,9 +13,9 @@ from genops.compat import AirflowFailException
 GCP_CONN_ID = "google_cloud_default"
 
 HOW_TO_PROVIDE = (
-    "Provide Application Default Credentials: run `gcloud auth application-default login` "
-    "(then restart `make local`), or set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file "
-    "(in local.env when running locally). On Composer the environment's service account provides them."
+    "Provide Application Default Credentials: run `gcloud auth application-default login`, or set "
+    "GOOGLE_APPLICATION_CREDENTIALS to a service-account key file (locally: in local.env, then restart "
+    "`make local`). On Composer the environment's service account provides them."
 )
 
 _checked: set[str] = set()  # connections already seen with credentials in this process

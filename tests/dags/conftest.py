@@ -45,6 +45,20 @@ def google_credentials(monkeypatch):
 
 
 @pytest.fixture
+def no_credentials(google_credentials):
+    """What google.auth.default() does on a laptop that never ran `gcloud auth application-default login`."""
+    from google.auth.exceptions import DefaultCredentialsError
+
+    def default(*args, **kwargs):
+        raise DefaultCredentialsError(
+            "Your default credentials were not found. To set up Application Default Credentials, see https://x."
+        )
+
+    google_credentials.setattr("google.auth.default", default)
+    return google_credentials
+
+
+@pytest.fixture
 def genops_env(monkeypatch):
     """The GENOPS_ values Terraform would set; tests override or delete single ones."""
     for name, value in TEST_SETTINGS.items():

@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from google.auth.exceptions import DefaultCredentialsError
 
 from genops import credentials
 from genops.compat import AirflowFailException
 from tests.dags.fakes import install_fake_genai
 from tests.dags.runner import run_dag
-
-ADC_ERROR = "Your default credentials were not found. To set up Application Default Credentials, see https://x."
-
-
-@pytest.fixture
-def no_credentials(google_credentials):
-    """What google.auth.default() does on a laptop that never ran `gcloud auth application-default login`."""
-
-    def default(*args, **kwargs):
-        raise DefaultCredentialsError(ADC_ERROR)
-
-    google_credentials.setattr("google.auth.default", default)
-    return google_credentials
 
 
 def _says_how_to_fix(message: str) -> None:
