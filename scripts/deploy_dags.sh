@@ -76,6 +76,8 @@ command=(gcloud storage rsync "$source_dir" "$target" --recursive --checksums-on
 
 echo "Deploying $source_dir to $target$([ "$dry_run" = 1 ] && echo ' (dry run: nothing changes)')"
 printf '+'
-printf ' %q' "${command[@]}"
+for arg in "${command[@]}"; do # shell-quoted, for copy and paste
+  if [[ "$arg" =~ ^[A-Za-z0-9_./:=@-]+$ ]]; then printf ' %s' "$arg"; else printf " '%s'" "$arg"; fi
+done
 echo
 "${command[@]}"

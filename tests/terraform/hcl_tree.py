@@ -7,6 +7,7 @@ python-hcl2 keeps HCL quoting (`'"name"'`) and adds bookkeeping keys (`__is_bloc
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,3 +91,11 @@ def locals_of(directory: Path) -> dict[str, Any]:
 def variable_default(name: str, directory: Path = TERRAFORM) -> Any:
     (block,) = [b for b in blocks("variable", directory) if b.labels == (name,)]
     return block.body["default"]
+
+
+def file_reference(expression: str, directory: Path) -> Path:
+    """The file a `file("${path.module}/...")` expression in `directory` reads."""
+    match = re.fullmatch(r'\$\{file\("\$\{path\.module\}/([^"]+)"\)\}', expression)
+    if not match:
+        raise ValueError(f'expected file("${{path.module}}/..."), got {expression!r}')
+    return (directory / match.group(1)).resolve()

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 
-from tests.terraform.hcl_tree import REPO, TERRAFORM, blocks, locals_of
+from tests.terraform.hcl_tree import REPO, TERRAFORM, blocks, file_reference, locals_of
 
 SCHEMA_FILE = REPO / "dags" / "genops" / "schemas" / "model_evaluations.json"
 
@@ -26,10 +25,7 @@ def test_table_schema_is_the_module_input():
 def test_root_passes_the_shared_schema_file():
     (call,) = [c for c in blocks("module", TERRAFORM) if c.labels == ("bigquery",)]
     assert call.body["table_schema"] == "${local.evaluations_schema}"
-    expression = locals_of(TERRAFORM)["evaluations_schema"]
-    match = re.fullmatch(r'\$\{file\("\$\{path\.module\}/([^"]+)"\)\}', expression)
-    assert match, f'evaluations_schema must be file("${{path.module}}/..."), got {expression!r}'
-    assert (TERRAFORM / match.group(1)).resolve() == SCHEMA_FILE
+    assert file_reference(locals_of(TERRAFORM)["evaluations_schema"], TERRAFORM) == SCHEMA_FILE
 
 
 def test_partitioning_and_clustering_columns_exist_in_the_schema():

@@ -1,0 +1,140 @@
+"""Helpers for the delivery and contract tests: the build file, Cloud Build's substitution rules, a fake gcloud."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+CLOUDBUILD = REPO / "cloudbuild.yaml"
+FAKE_GCLOUD = Path(__file__).with_name("fake_gcloud.py")
+
+# Cloud Build's own substitutions (https://cloud.google.com/build/docs/configuring-builds/substitute-variable-values);
+# the underscore ones exist for pull request builds only.
+BUILTIN_SUBSTITUTIONS = frozenset(
+    {
+        "PROJECT_ID",
+        "PROJECT_NUMBER",
+        "BUILD_ID",
+        "LOCATION",
+        "TRIGGER_NAME",
+        "TRIGGER_BUILD_CONFIG_PATH",
+        "COMMIT_SHA",
+        "SHORT_SHA",
+        "REVISION_ID",
+        "REPO_NAME",
+        "REPO_FULL_NAME",
+        "BRANCH_NAME",
+        "TAG_NAME",
+        "REF_NAME",
+        "SERVICE_ACCOUNT",
+        "SERVICE_ACCOUNT_EMAIL",
+        "_HEAD_BRANCH",
+        "_BASE_BRANCH",
+        "_HEAD_REPO_URL",
+        "_PR_NUMBER",
+    }
+)
+# `$NAME` or `${NAME}`; `$$` is a literal dollar sign (a shell variable in a step script).
+_REFERENCE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def load_build(path: Path = CLOUDBUILD) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text())
+
+
+def step(build: dict[str, Any], step_id: str) -> dict[str, Any]:
+    (found,) = [s for s in build["steps"] if s.get("id") == step_id]
+    return found
+
+
+def substitutions_used(build: Any) -> set[str]:
+    """Every substitution a parsed build refers to (user-defined and built-in) outside `substitutions:`."""
+    if isinstance(build, dict):
+        return {n for k, v in build.items() if k != "substitutions" for n in substitutions_used(v)}
+    if isinstance(build, list):
+        return {n for v in build for n in substitutions_used(v)}
+    if isinstance(build, str):
+        return {m.group(1) or m.group(2) for m in _REFERENCE.finditer(build) if m.group(0) != "$$"}
+    return set()
+
+
+def substitute(text: str, values: dict[str, str]) -> str:
+    """Cloud Build's substitution: `$NAME`/`${NAME}` become their value (missing: empty), `$$` becomes `$`."""
+
+    def replace(match: re.Match) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        return values.get(match.group(1) or match.group(2), "")
+
+    return _REFERENCE.sub(replace, text)
+
+
+@dataclass(frozen=True)
+class FakeGcloud:
+    """`gcloud` first on PATH (tests/delivery/fake_gcloud.py), its call log, and the folder standing in for GCS."""
+
+    bin: Path
+    log: Path
+    gcs: Path
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("FAKE_", "DAGS_PREFIX", "COMPOSER_"))}
+        env.update(
+            PATH=f"{self.bin}{os.pathsep}{os.environ['PATH']}",
+            FAKE_GCLOUD_LOG=str(self.log),
+            FAKE_GCS_ROOT=str(self.gcs),
+            VERIFY_WAIT_SECONDS="0",
+            VERIFY_INTERVAL_SECONDS="0",
+        )
+        env.update(extra)
+        return env
+
+    def calls(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.log.read_text().splitlines()] if self.log.exists() else []
+
+    def objects(self, bucket: str) -> dict[str, bytes]:
+        root = self.gcs / bucket
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    def put(self, url: str, content: bytes = b"x") -> None:
+        path = self.gcs / url.removeprefix("gs://")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
+def install_fake_gcloud(directory: Path) -> FakeGcloud:
+    fake = FakeGcloud(directory / "bin", directory / "gcloud-calls.jsonl", directory / "gcs")
+    fake.bin.mkdir(parents=True)
+    fake.gcs.mkdir()
+    launcher = fake.bin / "gcloud"
+    launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_GCLOUD}" "$@"\n')
+    launcher.chmod(0o755)
+    return fake
+
+
+def run(command: list[str], env: dict[str, str], cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
+
+
+def run_step(
+    build: dict[str, Any], step_id: str, env: dict[str, str], **given: str
+) -> subprocess.CompletedProcess[str]:
+    """Run a `bash -c` step as Cloud Build would: substitutions (the file's defaults, then `given`, which
+    also sets built-ins such as BRANCH_NAME) applied to its env and script, from the repository root."""
+    spec = step(build, step_id)
+    assert spec.get("entrypoint") == "bash" and spec["args"][0] == "-c", f"{step_id} is not a bash -c step"
+    values = {**{k: str(v) for k, v in build.get("substitutions", {}).items()}, **given}
+    step_env = dict(env)
+    for entry in spec.get("env", []):
+        name, _, value = substitute(entry, values).partition("=")
+        step_env[name] = value
+    return run(["bash", "-c", substitute(spec["args"][1], values)], step_env)

@@ -1,0 +1,399 @@
+"""One contract between the Terraform, the DAGs and the Cloud Build pipeline.
+
+Each `*_problems(root)` reads one agreement from a repository tree (python-hcl2 for Terraform, the DAG
+config module and DAG sources, cloudbuild.yaml, scripts/deploy_dags.sh) and lists every disagreement.
+The real tree must have none; the second half of this file breaks each agreement in one place, in a
+scratch copy, and shows the contract notices.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+
+from genops import results
+from tests.delivery.support import BUILTIN_SUBSTITUTIONS, REPO, install_fake_gcloud, substitutions_used
+from tests.terraform.hcl_tree import blocks, file_reference, locals_of, variable_default
+
+# The shape of a Composer environment's dag_gcs_prefix (config[0].dag_gcs_prefix), and that bucket's other prefixes.
+COMPOSER_DAG_PREFIX = "gs://us-central1-genops-dev-1a2b3c4d-bucket/dags"
+OTHER_PREFIXES = [COMPOSER_DAG_PREFIX.removesuffix("/dags") + p for p in ("", "/data", "/plugins", "/logs", "/dags/x")]
+
+
+def _terraform(root: Path, module: str = "") -> Path:
+    return root / "terraform" / module if module else root / "terraform"
+
+
+def _block(root: Path, kind: str, labels: tuple[str, ...], module: str = ""):
+    (found,) = [b for b in blocks(kind, _terraform(root, module)) if b.labels == labels]
+    return found.body
+
+
+def load_config(root: Path) -> ModuleType:
+    """dags/genops/config.py of that tree (standard library only, so it imports on its own)."""
+    spec = importlib.util.spec_from_file_location(f"genops_config_{abs(hash(root))}", root / "dags/genops/config.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is created
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[spec.name]
+    return module
+
+
+def dag_reads(root: Path) -> set[str]:
+    """GENOPS_ names the DAG code mentions (every .py under dags/ except config.py, which declares them)."""
+    config_py = root / "dags" / "genops" / "config.py"
+    names = set()
+    for path in (root / "dags").rglob("*.py"):
+        if path == config_py or "__pycache__" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names.update(re.findall(r"\bGENOPS_[A-Z][A-Z0-9_]*\b", node.value))
+    return names
+
+
+# --- GENOPS_ settings: declared in config.py, read by DAG code, set on Composer ---------------------------------
+
+
+def genops_problems(root: Path) -> list[str]:
+    declared = set(load_config(root).SETTINGS)
+    on_composer = set(locals_of(_terraform(root, "modules/composer"))["env_variables"])
+    read = dag_reads(root)
+    composer = "terraform/modules/composer (env_variables)"
+    return [
+        *(f"DAG code reads {n}, which dags/genops/config.py does not declare" for n in sorted(read - declared)),
+        *(f"DAG code reads {n}, which {composer} does not set" for n in sorted(read - on_composer)),
+        *(f"{composer} sets {n}, which dags/genops/config.py does not declare" for n in sorted(on_composer - declared)),
+        *(f"dags/genops/config.py declares {n}, which {composer} does not set" for n in sorted(declared - on_composer)),
+        *(f"{composer} sets {n}, which no DAG code reads" for n in sorted(on_composer - read)),
+    ]
+
+
+# --- Cloud Build substitutions: used by cloudbuild.yaml, passed by the triggers or defaulted in the file ----------
+
+
+def substitution_problems(root: Path) -> list[str]:
+    config_file = variable_default("cloudbuild_config_file", _terraform(root))
+    path = root / config_file
+    if not path.is_file():
+        return [f"the triggers run {config_file} (var.cloudbuild_config_file), which does not exist"]
+    build = yaml.safe_load(path.read_text())
+    defaults = set(build.get("substitutions") or {})
+    trigger = _block(root, "resource", ("google_cloudbuild_trigger", "this"), "modules/cloudbuild")
+    passed = set(trigger["substitutions"])
+    used = substitutions_used(build)
+    user = {n for n in used if n.startswith("_") and n not in BUILTIN_SUBSTITUTIONS}
+    return [
+        *(
+            f"{config_file} uses ${n}, which neither the triggers (terraform/modules/cloudbuild) nor its "
+            "substitutions: declare"
+            for n in sorted(user - passed - defaults)
+        ),
+        *(
+            f"{config_file} uses ${n}, which is not a Cloud Build substitution (a shell variable is written $${n})"
+            for n in sorted(used - user - BUILTIN_SUBSTITUTIONS)
+        ),
+        *(f"the triggers pass {n} but {config_file} never uses it" for n in sorted(passed - used)),
+        *(f"{config_file} declares {n} in substitutions: but never uses it" for n in sorted(defaults - used)),
+        *(f"user-defined substitution {n} must start with _" for n in sorted(defaults | passed) if n[0] != "_"),
+    ]
+
+
+def deploy_branch_problems(root: Path) -> list[str]:
+    """Only the trigger that pushes the deploy branch sets _DEPLOY=true, and the build's guard names that branch."""
+    problems = []
+    triggers = locals_of(_terraform(root, "modules/cloudbuild"))["triggers"]
+    deploying = {name: t for name, t in triggers.items() if t["deploy"] is True}
+    if len(deploying) != 1 or any(t["pull_request"] for t in deploying.values()):
+        problems.append(f"exactly one trigger, on pushes only, may set _DEPLOY=true; got {sorted(deploying)}")
+    branches = variable_default("cloudbuild_branches", _terraform(root)) or {}
+    if "deploy" not in branches:
+        (spec,) = [b.body["type"] for b in blocks("variable", _terraform(root)) if b.labels == ("cloudbuild_branches",)]
+        branches = dict(re.findall(r'(\w+)\s*=\s*optional\(string,\s*"([^"]*)"\)', spec))
+    guard_branch = str(
+        yaml.safe_load((root / "cloudbuild.yaml").read_text())["substitutions"].get("_DEPLOY_BRANCH", "")
+    )
+    if not re.fullmatch(branches["deploy"], guard_branch):
+        problems.append(
+            f"the deploy trigger runs on pushes to {branches['deploy']!r} (cloudbuild_branches.deploy) but "
+            f"cloudbuild.yaml deploys only from _DEPLOY_BRANCH={guard_branch!r}"
+        )
+    return problems
+
+
+# --- The evaluations table and the rows the DAGs write: one schema file -----------------------------------------
+
+
+def schema_problems(root: Path, dag_schema_file: Path) -> list[str]:
+    problems = []
+    table_schema = file_reference(locals_of(_terraform(root))["evaluations_schema"], _terraform(root))
+    if table_schema != dag_schema_file.resolve():
+        problems.append(
+            f"the BigQuery table is defined by {table_schema.relative_to(root)} but the DAGs validate rows "
+            f"against {dag_schema_file.resolve().relative_to(root)}"
+        )
+    table = variable_default("bigquery_table_id", _terraform(root))
+    setting = load_config(root).SETTINGS["GENOPS_BQ_TABLE"].default
+    if not table == setting == dag_schema_file.stem:
+        problems.append(
+            f"table names disagree: bigquery_table_id default {table!r}, GENOPS_BQ_TABLE default {setting!r}, "
+            f"schema file {dag_schema_file.name!r}"
+        )
+    return problems
+
+
+# --- Bucket prefixes: the DAG folder the build deploys to, and the data bucket's lifecycle ------------------------
+
+
+def deploy_accepts(root: Path, prefix: str, scratch: Path) -> bool:
+    """Whether scripts/deploy_dags.sh (dry run, fake gcloud) agrees to sync to that prefix."""
+    fake = install_fake_gcloud(scratch)
+    empty = scratch / "empty"
+    empty.mkdir()
+    result = subprocess.run(
+        ["bash", str(root / "scripts" / "deploy_dags.sh"), "--dry-run", "--source", str(empty), prefix],
+        env=fake.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return result.returncode == 0 and bool(fake.calls())
+
+
+def dag_prefix_problems(root: Path, scratch: Path) -> list[str]:
+    problems = []
+    substitutions = _block(root, "resource", ("google_cloudbuild_trigger", "this"), "modules/cloudbuild")[
+        "substitutions"
+    ]
+    call = _block(root, "module", ("cloudbuild",))
+    output = _block(root, "output", ("dag_gcs_prefix",), "modules/composer")["value"]
+    wiring = {  # where: (value, expected): the triggers pass the environment's own DAG folder, name and region
+        "modules/cloudbuild trigger substitutions._DAGS_PREFIX": (
+            substitutions["_DAGS_PREFIX"],
+            "${var.dag_gcs_prefix}",
+        ),
+        "module.cloudbuild dag_gcs_prefix": (call["dag_gcs_prefix"], "${module.composer.dag_gcs_prefix}"),
+        "modules/composer output dag_gcs_prefix": (
+            output,
+            "${google_composer_environment.this.config[0].dag_gcs_prefix}",
+        ),
+        "modules/cloudbuild trigger substitutions._COMPOSER_ENV": (
+            substitutions["_COMPOSER_ENV"],
+            "${var.composer_environment_name}",
+        ),
+        "module.cloudbuild composer_environment_name": (call["composer_environment_name"], "${module.composer.name}"),
+        "module.cloudbuild composer_region": (call["composer_region"], _block(root, "module", ("composer",))["region"]),
+    }
+    for where, (value, expected) in wiring.items():
+        if value != expected:
+            problems.append(f"terraform {where} is {value!r}; expected {expected!r}")
+
+    if not deploy_accepts(root, COMPOSER_DAG_PREFIX, scratch / "accepted"):
+        problems.append(
+            f"scripts/deploy_dags.sh refuses {COMPOSER_DAG_PREFIX}, the shape of the prefix the triggers pass"
+        )
+    for i, other in enumerate(OTHER_PREFIXES):
+        if deploy_accepts(root, other, scratch / f"other-{i}"):
+            problems.append(f"scripts/deploy_dags.sh accepts {other}, which is not the environment's DAG folder")
+    grant = _block(root, "resource", ("google_storage_bucket_iam_member", "dags"), "modules/cloudbuild")
+    condition = grant["lifecycle"][0]["precondition"][0]["condition"]
+    pattern = re.search(r'regex\("([^"]+)"', condition).group(1).replace("\\\\", "\\")
+    if not re.search(pattern, COMPOSER_DAG_PREFIX):
+        problems.append(f"terraform/modules/cloudbuild rejects {COMPOSER_DAG_PREFIX} ({pattern})")
+
+    body = next(s for s in yaml.safe_load((root / "cloudbuild.yaml").read_text())["steps"] if s["id"] == "deploy-dags")
+    if (
+        "DAGS_PREFIX=$_DAGS_PREFIX" not in body.get("env", [])
+        or 'deploy_dags.sh "$$DAGS_PREFIX"' not in body["args"][1]
+    ):
+        problems.append("the deploy-dags step must pass $_DAGS_PREFIX to scripts/deploy_dags.sh")
+    return problems
+
+
+def _resolve(expression: str, root: Path) -> str:
+    """A storage module expression with its `${var.X}` replaced by what the root passes, down to root defaults."""
+    call = _block(root, "module", ("storage",))
+
+    def value(match: re.Match) -> str:
+        passed = call[match.group(1)]
+        root_variable = re.fullmatch(r"\$\{var\.(\w+)\}", passed)
+        return str(variable_default(root_variable.group(1), _terraform(root))) if root_variable else passed
+
+    return re.sub(r"\$\{var\.(\w+)\}", value, expression)
+
+
+def lifecycle_problems(root: Path) -> list[str]:
+    settings = load_config(root).SETTINGS
+    reports = settings["GENOPS_REPORTS_PREFIX"].default + "/"
+    training = settings["GENOPS_TRAINING_DATA_OBJECT"].default
+    bucket = _block(root, "resource", ("google_storage_bucket", "data"), "modules/storage")
+    problems, nearline = [], []
+    for rule in bucket["lifecycle_rule"]:
+        (condition,), (action,) = rule["condition"], rule["action"]
+        prefixes = [_resolve(p, root) for p in condition.get("matches_prefix", [])]
+        if action.get("storage_class") == "NEARLINE":
+            nearline.extend(prefixes)
+        live = condition.get("with_state") != "ARCHIVED" and "days_since_noncurrent_time" not in condition
+        if live and (not prefixes or any(training.startswith(p) for p in prefixes)):
+            problems.append(
+                f"a data bucket lifecycle rule ({action['type']}, prefixes {prefixes or 'all'}) reaches the "
+                f"training data {training} (GENOPS_TRAINING_DATA_OBJECT), which tuning jobs read"
+            )
+    if nearline != [reports]:
+        problems.append(
+            f"evaluation reports are written under {reports} (GENOPS_REPORTS_PREFIX default) but the data "
+            f"bucket moves {nearline} to NEARLINE"
+        )
+    return problems
+
+
+# --- The real tree keeps the contract ------------------------------------------------------------------------------
+
+
+def test_dag_code_reads_exactly_the_genops_settings_composer_sets():
+    problems = genops_problems(REPO)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_substitution_the_build_uses_is_declared_and_every_declared_one_is_used():
+    problems = substitution_problems(REPO)
+    assert not problems, "\n".join(problems)
+
+
+def test_only_the_deploy_branch_trigger_deploys():
+    problems = deploy_branch_problems(REPO)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_table_and_the_dags_use_one_schema_file():
+    dag_schema_file = results.SCHEMA_FILE.resolve()
+    assert dag_schema_file.is_relative_to(REPO / "dags")
+    problems = schema_problems(REPO, dag_schema_file)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_dag_prefix_the_triggers_pass_is_the_one_deploy_dags_accepts(tmp_path):
+    problems = dag_prefix_problems(REPO, tmp_path)
+    assert not problems, "\n".join(problems)
+
+
+def test_report_and_training_prefixes_match_the_lifecycle_rules():
+    problems = lifecycle_problems(REPO)
+    assert not problems, "\n".join(problems)
+
+
+# --- Breaking the contract in any one place fails it ---------------------------------------------------------------
+
+
+@pytest.fixture
+def tree(tmp_path) -> Path:
+    """A scratch copy of everything the contract reads."""
+    root = tmp_path / "repo"
+    ignore = shutil.ignore_patterns("__pycache__", ".terraform", ".terraform.lock.hcl", "*.tfstate*", "*.tfplan")
+    shutil.copytree(REPO / "terraform", root / "terraform", ignore=ignore)
+    shutil.copytree(REPO / "dags", root / "dags", ignore=ignore)
+    (root / "scripts").mkdir()
+    shutil.copy(REPO / "scripts" / "deploy_dags.sh", root / "scripts")
+    shutil.copy(REPO / "cloudbuild.yaml", root)
+    return root
+
+
+def edit(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text()
+    assert old in text, f"{relative} no longer contains {old!r}: update this test"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_renaming_a_genops_variable_on_the_composer_side_breaks_the_contract(tree):
+    edit(tree, "terraform/modules/composer/main.tf", "GENOPS_TOKEN_BUDGET ", "GENOPS_TOKEN_LIMIT ")
+    problems = "\n".join(genops_problems(tree))
+    assert "reads GENOPS_TOKEN_BUDGET, which terraform/modules/composer (env_variables) does not set" in problems
+    assert "sets GENOPS_TOKEN_LIMIT, which dags/genops/config.py does not declare" in problems
+
+
+def test_renaming_a_genops_variable_on_the_dag_side_breaks_the_contract(tree):
+    edit(tree, "dags/genops/config.py", '"GENOPS_EXPERIMENT_NAME"', '"GENOPS_EXPERIMENT"')
+    problems = "\n".join(genops_problems(tree))
+    assert "DAG code reads GENOPS_EXPERIMENT_NAME, which dags/genops/config.py does not declare" in problems
+    assert "declares GENOPS_EXPERIMENT, which terraform/modules/composer (env_variables) does not set" in problems
+
+
+def test_a_dag_reading_an_unset_variable_breaks_the_contract(tree):
+    (tree / "dags" / "new_dag.py").write_text('import os\nREGION = os.environ["GENOPS_ZONE"]\n')
+    assert "DAG code reads GENOPS_ZONE, which dags/genops/config.py does not declare" in genops_problems(tree)
+
+
+def test_dropping_a_substitution_from_the_triggers_breaks_the_contract(tree):
+    edit(tree, "terraform/modules/cloudbuild/main.tf", "    _COMPOSER_REGION = var.composer_region\n", "")
+    assert any("uses $_COMPOSER_REGION, which neither the triggers" in p for p in substitution_problems(tree))
+
+
+def test_a_substitution_the_build_never_uses_breaks_the_contract(tree):
+    edit(tree, "terraform/modules/cloudbuild/main.tf", "    _DEPLOY ", '    _EXTRA = "x"\n    _DEPLOY ')
+    assert any("pass _EXTRA but cloudbuild.yaml never uses it" in p for p in substitution_problems(tree))
+
+
+def test_an_unescaped_shell_variable_in_the_build_breaks_the_contract(tree):
+    edit(tree, "cloudbuild.yaml", 'deploy_dags.sh "$$DAGS_PREFIX"', 'deploy_dags.sh "$DAGS_PREFIX"')
+    assert any("uses $DAGS_PREFIX, which is not a Cloud Build substitution" in p for p in substitution_problems(tree))
+
+
+def test_a_guard_on_another_branch_than_the_deploy_trigger_breaks_the_contract(tree):
+    edit(tree, "cloudbuild.yaml", "_DEPLOY_BRANCH: main", "_DEPLOY_BRANCH: master")
+    assert any("deploys only from _DEPLOY_BRANCH='master'" in p for p in deploy_branch_problems(tree))
+
+
+def test_a_table_defined_by_another_schema_file_breaks_the_contract(tree):
+    edit(tree, "terraform/locals.tf", "schemas/model_evaluations.json", "schemas/customer_feedback.json")
+    dag_schema_file = tree / results.SCHEMA_FILE.resolve().relative_to(REPO)
+    assert any("validate rows against" in p for p in schema_problems(tree, dag_schema_file))
+
+
+def test_a_deploy_script_that_refuses_the_composer_prefix_breaks_the_contract(tree):
+    edit(tree, "scripts/deploy_dags.sh", "/dags/?$'", "/dag-files/?$'")
+    assert f"scripts/deploy_dags.sh refuses {COMPOSER_DAG_PREFIX}, the shape of the prefix the triggers pass" in (
+        dag_prefix_problems(tree, tree.parent / "scratch")
+    )
+
+
+def test_a_trigger_that_passes_another_prefix_breaks_the_contract(tree):
+    edit(
+        tree,
+        "terraform/modules/cloudbuild/main.tf",
+        "_DAGS_PREFIX     = var.dag_gcs_prefix",
+        '_DAGS_PREFIX     = "gs://${local.dags_bucket}/data"',
+    )
+    assert any("_DAGS_PREFIX is" in p for p in dag_prefix_problems(tree, tree.parent / "scratch"))
+
+
+def test_reports_written_outside_the_nearline_prefix_break_the_contract(tree):
+    edit(
+        tree,
+        "dags/genops/config.py",
+        '"Object prefix for evaluation reports in the data bucket.", "reports"',
+        '"Object prefix for evaluation reports in the data bucket.", "eval-reports"',
+    )
+    assert any("written under eval-reports/" in p for p in lifecycle_problems(tree))
+
+
+def test_a_lifecycle_rule_reaching_the_training_data_breaks_the_contract(tree):
+    edit(
+        tree,
+        "terraform/modules/storage/main.tf",
+        'matches_prefix        = ["${var.reports_prefix}/"]',
+        'matches_prefix        = ["${var.reports_prefix}/", "training/"]',
+    )
+    assert any("reaches the training data training/sft_train.jsonl" in p for p in lifecycle_problems(tree))
