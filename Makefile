@@ -41,10 +41,17 @@ test-dags: setup ## DAG integrity and behaviour tests (tests/dags)
 	$(VENV)/bin/python -m pytest tests/dags
 
 test-platform: setup ## Every other pytest suite: contract, delivery, README, Terraform policy (python-hcl2)
-	$(VENV)/bin/python -m pytest --ignore=tests/dags
+	$(VENV)/bin/python -m pytest --ignore=tests/dags --ignore=tests/e2e
 
 test-terraform: ## Terraform fmt, validate, test, environment plans and checkov (scripts/check_terraform.sh)
 	bash scripts/check_terraform.sh
+
+.PHONY: local test-e2e
+local: setup ## Run Airflow 3 locally with every DAG (no Docker, no cloud); settings in local.env; Ctrl-C stops it
+	$(VENV)/bin/python scripts/local/airflow_local.py
+
+test-e2e: setup ## Start `make local`'s stack on free ports, check DAGs and a run through the REST API, stop it
+	$(VENV)/bin/python -m pytest tests/e2e
 
 .PHONY: test-airflow2
 test-airflow2: setup-airflow2 ## Run the DAG tests on the Airflow 2 matrix environment

@@ -1,0 +1,460 @@
+"""`make local`: a real Airflow 3 on localhost with the lab DAGs, no Docker and no cloud.
+
+Starts every component Airflow 3 needs (API server, scheduler, DAG processor, triggerer) from the venv's
+pinned packages, with `dags/` as the DAGs folder, the GENOPS_ settings from `local.env` (created from
+`local.env.example` when missing) and the metadata database in a PostgreSQL server this script starts in
+`.airflow-local/pgdata` when PostgreSQL is installed, else in SQLite. Ctrl-C (or SIGTERM) stops every
+process it started, and only those: each component runs in its own process group, and PostgreSQL is
+stopped with pg_ctl.
+
+Everything it keeps lives under --state (default `.airflow-local/`): `home/` (AIRFLOW_HOME: config
+secrets, login, task logs), `logs/` (one log per component), `pgdata/`, and `data/` (the local data
+bucket). `--ready-file` writes the URL, login and process ids as JSON once every component is healthy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import glob
+import json
+import os
+import pwd
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
+HEALTH_KEYS = ("metadatabase", "scheduler", "triggerer", "dag_processor")
+ADMIN = "admin"
+PG_USER = "airflow"  # the database role and database Airflow uses
+STOP_GRACE_SECONDS = 20
+
+
+def log(message: str) -> None:
+    print(f"[make local] {message}", flush=True)
+
+
+# --- local.env --------------------------------------------------------------------------------------------
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines (optionally `export KEY=...`, quoted values); blank lines and # comments ignored."""
+    values = {}
+    for number, raw in enumerate(path.read_text().splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.removeprefix("export ").partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key.replace("_", "").isalnum():
+            raise SystemExit(f"{path}:{number}: expected KEY=VALUE, got {raw!r}")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key] = value
+    return values
+
+
+def local_settings(env_file: Path) -> dict[str, str]:
+    if not env_file.exists():
+        example = REPO / "local.env.example"
+        shutil.copyfile(example, env_file)
+        log(f"created {env_file.name} from {example.name}; edit it to change GENOPS_ settings")
+    values = read_env_file(env_file)
+    for key, value in values.items():  # ./relative paths are relative to the repository
+        if value.startswith(("./", "../")):
+            values[key] = str((REPO / value).resolve())
+    return values
+
+
+def seed_data_bucket(settings: dict[str, str]) -> str | None:
+    """A local GENOPS_DATA_BUCKET directory gets the sample training file if it has none."""
+    bucket = settings.get("GENOPS_DATA_BUCKET", "")
+    root = Path(bucket.removeprefix("file://"))
+    if not (bucket.startswith("file://") or root.is_absolute()):
+        return None  # a real bucket: nothing to seed
+    root.mkdir(parents=True, exist_ok=True)
+    target = root / settings.get("GENOPS_TRAINING_DATA_OBJECT", "training/sft_train.jsonl")
+    samples = sorted((REPO / "dags" / "genops" / "data").glob("*train*.jsonl"))
+    if samples and not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(samples[0], target)
+        log(f"seeded {target} from {samples[0].relative_to(REPO)}")
+    return str(root)
+
+
+# --- ports and processes ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def descendants(pid: int) -> list:
+    import psutil
+
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def stop_group(proc: subprocess.Popen, name: str) -> None:
+    """SIGTERM the component's process group, wait, then SIGKILL the group and any descendant left."""
+    import psutil
+
+    family = descendants(proc.pid)
+    if proc.poll() is None or family:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=STOP_GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        log(f"{name} did not stop in {STOP_GRACE_SECONDS} s; killing it")
+    _, alive = psutil.wait_procs(family, timeout=5)
+    for leftover in [*alive, *descendants(proc.pid)]:
+        with contextlib.suppress(psutil.Error):
+            leftover.kill()
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------------------
+
+
+def postgres_bin() -> Path | None:
+    """Directory of initdb/pg_ctl: on PATH, else Debian's /usr/lib/postgresql/<version>/bin (newest)."""
+    on_path = shutil.which("pg_ctl")
+    if on_path and shutil.which("initdb"):
+        return Path(on_path).resolve().parent
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(Path(p).parts[4]))
+    return Path(found[-1]).parent if found else None
+
+
+class Postgres:
+    """A private PostgreSQL cluster in <state>/pgdata on a free loopback port, run as a non-root user."""
+
+    def __init__(self, state: Path, bindir: Path):
+        self.bindir, self.data, self.run_dir = bindir, state / "pgdata", state / "pgrun"
+        self.log_file = state / "logs" / "postgres.log"
+        self.password_file = state / "postgres-password"
+        self.port = free_port()
+        self.os_user = None
+        if os.geteuid() == 0:  # initdb and postgres refuse to run as root
+            self.os_user = os.environ.get("GENOPS_LOCAL_PG_USER", "postgres")
+            try:
+                pwd.getpwnam(self.os_user)
+            except KeyError:
+                raise SystemExit(
+                    f"running as root, PostgreSQL needs a non-root user to run as; user {self.os_user!r} does not "
+                    "exist (Debian's postgresql package creates 'postgres'; or set GENOPS_LOCAL_PG_USER)"
+                ) from None
+
+    def _run(self, *args: str, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
+        command = [str(self.bindir / args[0]), *args[1:]]
+        if self.os_user:
+            command = ["runuser", "-u", self.os_user, "--", *command]
+        return subprocess.run(command, check=check, capture_output=True, text=True, **kwargs)
+
+    def _own(self, *paths: Path) -> None:
+        for path in paths:
+            path.mkdir(parents=True, exist_ok=True)
+            if self.os_user:
+                entry = pwd.getpwnam(self.os_user)
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+
+    def start(self) -> str:
+        """Init the cluster on first use, start it, create the database; return the SQLAlchemy URL."""
+        self._own(self.run_dir)
+        self.log_file.touch()
+        self._own_file(self.log_file)
+        if not (self.data / "PG_VERSION").exists():
+            self._own(self.data)
+            os.chmod(self.data, 0o700)
+            self.password_file.write_text(secrets.token_urlsafe(18) + "\n")
+            self._own_file(self.password_file)
+            os.chmod(self.password_file, 0o600)
+            log(f"initdb {self.data}")
+            self._run(
+                "initdb", "-D", str(self.data), "-U", PG_USER, "--auth=scram-sha-256",
+                f"--pwfile={self.password_file}", "--encoding=UTF8", "--locale=C",
+            )  # fmt: skip
+        if self._run("pg_ctl", "status", "-D", str(self.data), check=False).returncode == 0:
+            log("PostgreSQL from an earlier run is still up in this data directory; restarting it")
+            self.stop()
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.run_dir}"
+        started = self._run(
+            "pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data), "-l", str(self.log_file), "-o", options,
+            check=False, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        if started.returncode:
+            raise SystemExit(f"PostgreSQL did not start ({started.stderr.strip()}); see {self.log_file}")
+        password = self.password_file.read_text().strip()
+        self._create_database(password)
+        return f"postgresql+psycopg2://{PG_USER}:{password}@127.0.0.1:{self.port}/{PG_USER}"
+
+    def _own_file(self, path: Path) -> None:
+        if self.os_user:
+            entry = pwd.getpwnam(self.os_user)
+            os.chown(path, entry.pw_uid, entry.pw_gid)
+
+    def _create_database(self, password: str) -> None:
+        import psycopg2
+
+        conn = psycopg2.connect(host="127.0.0.1", port=self.port, user=PG_USER, password=password, dbname="postgres")
+        conn.autocommit = True  # CREATE DATABASE cannot run in a transaction
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (PG_USER,))
+            if not cur.fetchone():
+                cur.execute(f'CREATE DATABASE "{PG_USER}"')
+        conn.close()
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._run("pg_ctl", "stop", "-w", "-t", "60", "-m", "fast", "-D", str(self.data), check=False)
+
+
+# --- Airflow ----------------------------------------------------------------------------------------------
+
+
+def secrets_for(home: Path) -> dict[str, str]:
+    """Keys every component must share (task tokens, sessions, encrypted connections); made once, kept."""
+    path = home / "local-secrets.json"
+    if not path.exists():
+        path.write_text(
+            json.dumps(
+                {
+                    "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
+                    "AIRFLOW__API__SECRET_KEY": secrets.token_urlsafe(32),
+                    "AIRFLOW__CORE__FERNET_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+                }
+            )
+        )
+        os.chmod(path, 0o600)
+    return json.loads(path.read_text())
+
+
+def admin_password(home: Path) -> str:
+    """The simple auth manager's password file, written before the API server starts so it can be printed."""
+    path = home / "simple_auth_manager_passwords.json.generated"
+    passwords = json.loads(path.read_text()) if path.exists() and path.read_text().strip() else {}
+    if ADMIN not in passwords:
+        passwords[ADMIN] = secrets.token_urlsafe(12)
+        path.write_text(json.dumps(passwords) + "\n")
+        os.chmod(path, 0o600)
+    return passwords[ADMIN]
+
+
+def airflow_env(home: Path, db_url: str, port: int, settings: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW_", "GENOPS_"))}
+    url = f"http://127.0.0.1:{port}"
+    env.update(
+        {
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__PARALLELISM": "4",
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{url}/execution/",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": db_url,
+            "AIRFLOW__API__HOST": "127.0.0.1",
+            "AIRFLOW__API__PORT": str(port),
+            "AIRFLOW__API__BASE_URL": url,
+            "AIRFLOW__API__WORKERS": "1",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN}:admin",
+            # See a new DAG file within seconds instead of the 5-minute default.
+            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "10",
+            "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
+            # As on Composer: the default Google connection uses Application Default Credentials.
+            "AIRFLOW_CONN_GOOGLE_CLOUD_DEFAULT": "google-cloud-platform://",
+            "PATH": f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    env.update(secrets_for(home))
+    env.update(settings)  # local.env wins: GENOPS_ values, GOOGLE_APPLICATION_CREDENTIALS, AIRFLOW__ overrides
+    return env
+
+
+def health(port: int) -> dict:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/monitor/health", timeout=5) as response:
+            return json.load(response)
+    except (OSError, ValueError):
+        return {}
+
+
+def healthy(report: dict) -> bool:
+    return all(report.get(key, {}).get("status") == "healthy" for key in HEALTH_KEYS)
+
+
+def tail(path: Path, lines: int = 25) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+class Stack:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.state = args.state.resolve()
+        self.home, self.logs = self.state / "home", self.state / "logs"
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.postgres: Postgres | None = None
+        self.stopping = False
+
+    def on_signal(self, signum, _frame) -> None:
+        if not self.stopping:
+            log(f"{signal.Signals(signum).name}: stopping")
+        self.stopping = True
+        raise KeyboardInterrupt
+
+    def database(self) -> tuple[str, str]:
+        choice = self.args.db
+        bindir = postgres_bin() if choice in ("auto", "postgres") else None
+        if choice == "postgres" and not bindir:
+            raise SystemExit("--db postgres: PostgreSQL is not installed (sudo apt-get install postgresql)")
+        if bindir:
+            self.postgres = Postgres(self.state, bindir)
+            return "postgres", self.postgres.start()
+        if choice == "auto":
+            log("PostgreSQL is not installed (sudo apt-get install postgresql): using SQLite")
+        return "sqlite", f"sqlite:///{self.home / 'airflow.db'}"
+
+    def run(self) -> int:
+        started = time.monotonic()
+        for path in (self.state, self.home, self.logs):
+            path.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.state, 0o755)  # PostgreSQL's user must reach pgdata when we run as root
+        settings = local_settings(self.args.env_file.resolve())
+        data_dir = seed_data_bucket(settings)
+        port = self.args.port
+        if port is None:
+            port = int(settings.get("AIRFLOW_LOCAL_PORT") or os.environ.get("AIRFLOW_LOCAL_PORT", "8080"))
+        if port == 0:
+            port = free_port()
+        elif not port_is_free(port):
+            log(f"port {port} is taken; using a free one (set --port or AIRFLOW_LOCAL_PORT)")
+            port = free_port()
+        kind, db_url = self.database()
+        env = airflow_env(self.home, db_url, port, settings)
+        login = None
+        if env.get("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS", "").lower() != "true":
+            login = (ADMIN, admin_password(self.home))
+        log(f"metadata database: {kind}; migrating (log: {self.logs / 'db-migrate.log'})")
+        with open(self.logs / "db-migrate.log", "w") as out:
+            if subprocess.run(["airflow", "db", "migrate"], env=env, stdout=out, stderr=subprocess.STDOUT).returncode:
+                log(f"airflow db migrate failed:\n{tail(self.logs / 'db-migrate.log')}")
+                return 1
+        for name in COMPONENTS:
+            with open(self.logs / f"{name}.log", "w") as out:
+                self.procs[name] = subprocess.Popen(
+                    ["airflow", name],
+                    env=env,
+                    cwd=self.state,
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # own process group: Ctrl-C reaches us, we stop each group
+                )
+        log(f"started {', '.join(f'{n} (pid {p.pid})' for n, p in self.procs.items())}; waiting for health")
+        deadline = time.monotonic() + self.args.timeout
+        while not healthy(health(port)):
+            if self.exited():
+                return 1
+            if time.monotonic() > deadline:
+                log(f"not healthy after {self.args.timeout} s: {health(port) or 'API server not answering'}")
+                return 1
+            time.sleep(1)
+        ready_seconds = time.monotonic() - started
+        url = f"http://127.0.0.1:{port}"
+        login_text = f"user {login[0]!r}, password {login[1]!r}" if login else "no login (all admins)"
+        print(
+            f"\n  Airflow is up in {ready_seconds:.0f} s: {url}\n  Login: {login_text}\n"
+            f"  DAGs: {REPO / 'dags'}   metadata DB: {kind}   data bucket: {data_dir or env['GENOPS_DATA_BUCKET']}\n"
+            f"  Logs: {self.logs}/<component>.log, task logs in {self.home / 'logs'}\n"
+            "  Ctrl-C stops everything this started.\n",
+            flush=True,
+        )
+        if self.args.ready_file:
+            ready = {
+                "url": url,
+                "port": port,
+                "db": kind,
+                "login": list(login) if login else None,
+                "ready_seconds": round(ready_seconds, 1),
+                "pids": {name: proc.pid for name, proc in self.procs.items()},
+                "postgres_data": str(self.postgres.data) if self.postgres else None,
+            }
+            self.args.ready_file.write_text(json.dumps(ready))
+        while not self.exited():
+            time.sleep(1)
+        return 1
+
+    def exited(self) -> bool:
+        for name, proc in self.procs.items():
+            if proc.poll() is not None:
+                log(f"{name} exited with code {proc.returncode}; its log ends:\n{tail(self.logs / f'{name}.log')}")
+                return True
+        return False
+
+    def stop(self) -> None:
+        for name, proc in reversed(self.procs.items()):
+            stop_group(proc, name)
+        if self.postgres:
+            self.postgres.stop()
+        stopped = [*self.procs, *(["PostgreSQL"] if self.postgres else [])]
+        log(f"stopped {', '.join(stopped) or 'nothing'}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--env-file", type=Path, default=REPO / "local.env", help="GENOPS_ settings (KEY=VALUE)")
+    parser.add_argument("--state", type=Path, default=REPO / ".airflow-local", help="where everything is kept")
+    parser.add_argument(
+        "--port", type=int, help="the UI's port; 0: any free one (default: AIRFLOW_LOCAL_PORT, else 8080)"
+    )
+    parser.add_argument(
+        "--db", choices=("auto", "postgres", "sqlite"), default=os.environ.get("AIRFLOW_LOCAL_DB", "auto")
+    )
+    parser.add_argument("--timeout", type=int, default=300, help="seconds to wait for every component to be healthy")
+    parser.add_argument("--ready-file", type=Path, help="write URL, login and pids here as JSON once healthy")
+    stack = Stack(parser.parse_args(argv))
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stack.on_signal)
+    code = 0
+    try:
+        code = stack.run()
+    except KeyboardInterrupt:
+        code = 0
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # stopping is not interrupted
+            signal.signal(signum, signal.SIG_IGN)
+        stack.stop()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
