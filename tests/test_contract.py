@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from types import ModuleType
 
@@ -22,6 +23,7 @@ import yaml
 
 from genops import results
 from tests.delivery.support import BUILTIN_SUBSTITUTIONS, REPO, install_fake_gcloud, substitutions_used
+from tests.terraform import hcl_tree
 from tests.terraform.hcl_tree import blocks, file_reference, locals_of, variable_default
 
 # The shape of a Composer environment's dag_gcs_prefix (config[0].dag_gcs_prefix), and that bucket's other prefixes.
@@ -315,85 +317,165 @@ def edit(root: Path, relative: str, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text, f"{relative} no longer contains {old!r}: update this test"
     path.write_text(text.replace(old, new, 1))
+    hcl_tree.load.cache_clear()  # parsed files are cached by path
 
 
-def test_renaming_a_genops_variable_on_the_composer_side_breaks_the_contract(tree):
-    edit(tree, "terraform/modules/composer/main.tf", "GENOPS_TOKEN_BUDGET ", "GENOPS_TOKEN_LIMIT ")
-    problems = "\n".join(genops_problems(tree))
-    assert "reads GENOPS_TOKEN_BUDGET, which terraform/modules/composer (env_variables) does not set" in problems
-    assert "sets GENOPS_TOKEN_LIMIT, which dags/genops/config.py does not declare" in problems
-
-
-def test_renaming_a_genops_variable_on_the_dag_side_breaks_the_contract(tree):
-    edit(tree, "dags/genops/config.py", '"GENOPS_EXPERIMENT_NAME"', '"GENOPS_EXPERIMENT"')
-    problems = "\n".join(genops_problems(tree))
-    assert "DAG code reads GENOPS_EXPERIMENT_NAME, which dags/genops/config.py does not declare" in problems
-    assert "declares GENOPS_EXPERIMENT, which terraform/modules/composer (env_variables) does not set" in problems
-
-
-def test_a_dag_reading_an_unset_variable_breaks_the_contract(tree):
-    (tree / "dags" / "new_dag.py").write_text('import os\nREGION = os.environ["GENOPS_ZONE"]\n')
-    assert "DAG code reads GENOPS_ZONE, which dags/genops/config.py does not declare" in genops_problems(tree)
-
-
-def test_dropping_a_substitution_from_the_triggers_breaks_the_contract(tree):
-    edit(tree, "terraform/modules/cloudbuild/main.tf", "    _COMPOSER_REGION = var.composer_region\n", "")
-    assert any("uses $_COMPOSER_REGION, which neither the triggers" in p for p in substitution_problems(tree))
-
-
-def test_a_substitution_the_build_never_uses_breaks_the_contract(tree):
-    edit(tree, "terraform/modules/cloudbuild/main.tf", "    _DEPLOY ", '    _EXTRA = "x"\n    _DEPLOY ')
-    assert any("pass _EXTRA but cloudbuild.yaml never uses it" in p for p in substitution_problems(tree))
-
-
-def test_an_unescaped_shell_variable_in_the_build_breaks_the_contract(tree):
-    edit(tree, "cloudbuild.yaml", 'deploy_dags.sh "$$DAGS_PREFIX"', 'deploy_dags.sh "$DAGS_PREFIX"')
-    assert any("uses $DAGS_PREFIX, which is not a Cloud Build substitution" in p for p in substitution_problems(tree))
-
-
-def test_a_guard_on_another_branch_than_the_deploy_trigger_breaks_the_contract(tree):
-    edit(tree, "cloudbuild.yaml", "_DEPLOY_BRANCH: main", "_DEPLOY_BRANCH: master")
-    assert any("deploys only from _DEPLOY_BRANCH='master'" in p for p in deploy_branch_problems(tree))
-
-
-def test_a_table_defined_by_another_schema_file_breaks_the_contract(tree):
-    edit(tree, "terraform/locals.tf", "schemas/model_evaluations.json", "schemas/customer_feedback.json")
-    dag_schema_file = tree / results.SCHEMA_FILE.resolve().relative_to(REPO)
-    assert any("validate rows against" in p for p in schema_problems(tree, dag_schema_file))
-
-
-def test_a_deploy_script_that_refuses_the_composer_prefix_breaks_the_contract(tree):
-    edit(tree, "scripts/deploy_dags.sh", "/dags/?$'", "/dag-files/?$'")
-    assert f"scripts/deploy_dags.sh refuses {COMPOSER_DAG_PREFIX}, the shape of the prefix the triggers pass" in (
-        dag_prefix_problems(tree, tree.parent / "scratch")
-    )
-
-
-def test_a_trigger_that_passes_another_prefix_breaks_the_contract(tree):
-    edit(
-        tree,
-        "terraform/modules/cloudbuild/main.tf",
+SCHEMA_FILE_IN_TREE = results.SCHEMA_FILE.resolve().relative_to(REPO)
+CHECKS = {
+    "genops": genops_problems,
+    "substitutions": substitution_problems,
+    "deploy_branch": deploy_branch_problems,
+    "schema": lambda tree: schema_problems(tree, tree / SCHEMA_FILE_IN_TREE),
+    "dag_prefix": lambda tree: dag_prefix_problems(tree, Path(tempfile.mkdtemp(dir=tree.parent))),
+    "lifecycle": lifecycle_problems,
+}
+COMPOSER_MAIN = "terraform/modules/composer/main.tf"
+CLOUDBUILD_MAIN = "terraform/modules/cloudbuild/main.tf"
+# (what breaks, file, text, replacement, check, problems it must report)
+BREAKAGES = [
+    (
+        "composer renames a variable",
+        COMPOSER_MAIN,
+        "GENOPS_TOKEN_BUDGET ",
+        "GENOPS_TOKEN_LIMIT ",
+        "genops",
+        [
+            "DAG code reads GENOPS_TOKEN_BUDGET, which terraform/modules/composer (env_variables) does not set",
+            "terraform/modules/composer (env_variables) sets GENOPS_TOKEN_LIMIT, "
+            "which dags/genops/config.py does not declare",
+        ],
+    ),
+    (
+        "config.py renames a variable",
+        "dags/genops/config.py",
+        '"GENOPS_EXPERIMENT_NAME"',
+        '"GENOPS_EXPERIMENT"',
+        "genops",
+        [
+            "DAG code reads GENOPS_EXPERIMENT_NAME, which dags/genops/config.py does not declare",
+            "dags/genops/config.py declares GENOPS_EXPERIMENT, "
+            "which terraform/modules/composer (env_variables) does not set",
+        ],
+    ),
+    (
+        "a DAG reads an undeclared variable",
+        "dags/count_tokens.py",
+        "",
+        'import os\nZONE = os.environ["GENOPS_ZONE"]\n',
+        "genops",
+        ["DAG code reads GENOPS_ZONE, which dags/genops/config.py does not declare"],
+    ),
+    (
+        "the triggers drop a substitution",
+        CLOUDBUILD_MAIN,
+        "    _COMPOSER_REGION = var.composer_region\n",
+        "",
+        "substitutions",
+        [
+            "cloudbuild.yaml uses $_COMPOSER_REGION, which neither the triggers (terraform/modules/cloudbuild) "
+            "nor its substitutions: declare"
+        ],
+    ),
+    (
+        "the triggers pass an unused substitution",
+        CLOUDBUILD_MAIN,
+        "    _DEPLOY ",
+        '    _EXTRA = "x"\n    _DEPLOY ',
+        "substitutions",
+        ["the triggers pass _EXTRA but cloudbuild.yaml never uses it"],
+    ),
+    (
+        "the build uses an unescaped shell variable",
+        "cloudbuild.yaml",
+        'deploy_dags.sh "$$DAGS_PREFIX"',
+        'deploy_dags.sh "$DAGS_PREFIX"',
+        "substitutions",
+        [
+            "cloudbuild.yaml uses $DAGS_PREFIX, which is not a Cloud Build substitution "
+            "(a shell variable is written $$DAGS_PREFIX)"
+        ],
+    ),
+    (
+        "the guard names another branch",
+        "cloudbuild.yaml",
+        "_DEPLOY_BRANCH: main",
+        "_DEPLOY_BRANCH: master",
+        "deploy_branch",
+        [
+            "the deploy trigger runs on pushes to '^main$' (cloudbuild_branches.deploy) but cloudbuild.yaml deploys "
+            "only from _DEPLOY_BRANCH='master'"
+        ],
+    ),
+    (
+        "the table uses another schema file",
+        "terraform/locals.tf",
+        "schemas/model_evaluations.json",
+        "schemas/customer_feedback.json",
+        "schema",
+        [
+            "the BigQuery table is defined by dags/genops/schemas/customer_feedback.json but the DAGs validate rows "
+            "against dags/genops/schemas/model_evaluations.json"
+        ],
+    ),
+    (
+        "deploy_dags.sh refuses the Composer prefix",
+        "scripts/deploy_dags.sh",
+        "/dags/?$'",
+        "/dag-files/?$'",
+        "dag_prefix",
+        [f"scripts/deploy_dags.sh refuses {COMPOSER_DAG_PREFIX}, the shape of the prefix the triggers pass"],
+    ),
+    (
+        "deploy_dags.sh accepts any prefix",
+        "scripts/deploy_dags.sh",
+        "/dags/?$'",
+        "/.*$'",
+        "dag_prefix",
+        [f"scripts/deploy_dags.sh accepts {p}, which is not the environment's DAG folder" for p in OTHER_PREFIXES[1:]],
+    ),
+    (
+        "the triggers pass another prefix",
+        CLOUDBUILD_MAIN,
         "_DAGS_PREFIX     = var.dag_gcs_prefix",
         '_DAGS_PREFIX     = "gs://${local.dags_bucket}/data"',
-    )
-    assert any("_DAGS_PREFIX is" in p for p in dag_prefix_problems(tree, tree.parent / "scratch"))
-
-
-def test_reports_written_outside_the_nearline_prefix_break_the_contract(tree):
-    edit(
-        tree,
+        "dag_prefix",
+        [
+            "terraform modules/cloudbuild trigger substitutions._DAGS_PREFIX is 'gs://${local.dags_bucket}/data'; "
+            "expected '${var.dag_gcs_prefix}'"
+        ],
+    ),
+    (
+        "reports are written outside the NEARLINE prefix",
         "dags/genops/config.py",
         '"Object prefix for evaluation reports in the data bucket.", "reports"',
         '"Object prefix for evaluation reports in the data bucket.", "eval-reports"',
-    )
-    assert any("written under eval-reports/" in p for p in lifecycle_problems(tree))
-
-
-def test_a_lifecycle_rule_reaching_the_training_data_breaks_the_contract(tree):
-    edit(
-        tree,
+        "lifecycle",
+        [
+            "evaluation reports are written under eval-reports/ (GENOPS_REPORTS_PREFIX default) but the data bucket "
+            "moves ['reports/'] to NEARLINE"
+        ],
+    ),
+    (
+        "a lifecycle rule reaches the training data",
         "terraform/modules/storage/main.tf",
         'matches_prefix        = ["${var.reports_prefix}/"]',
         'matches_prefix        = ["${var.reports_prefix}/", "training/"]',
-    )
-    assert any("reaches the training data training/sft_train.jsonl" in p for p in lifecycle_problems(tree))
+        "lifecycle",
+        [
+            "a data bucket lifecycle rule (SetStorageClass, prefixes ['reports/', 'training/']) reaches the training "
+            "data training/sft_train.jsonl (GENOPS_TRAINING_DATA_OBJECT), which tuning jobs read"
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("relative", "old", "new", "check", "expected"), [b[1:] for b in BREAKAGES], ids=[b[0] for b in BREAKAGES]
+)
+def test_breaking_the_contract_in_one_place_fails_it(tree, relative, old, new, check, expected):
+    before = CHECKS[check](tree)
+    assert not set(expected) & set(before), "the copy reports these problems before it is broken"
+    edit(tree, relative, old, new)
+    problems = CHECKS[check](tree)
+    for problem in expected:
+        assert problem in problems, "\n".join(problems)

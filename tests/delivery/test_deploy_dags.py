@@ -29,32 +29,6 @@ def exclude_of(call) -> re.Pattern:
     return re.compile(flag.removeprefix("--exclude="))
 
 
-@pytest.fixture
-def tree(tmp_path):
-    """A small dags/ folder with everything a working copy accumulates next to the DAG files."""
-    root = tmp_path / "dags"
-    for relative in [
-        "count_tokens.py",
-        ".airflowignore",
-        "genops/config.py",
-        "genops/schemas/model_evaluations.json",
-        "genops/data/sft_train.jsonl",
-        "samples/pdf_coalesce.py",
-        "__pycache__/count_tokens.cpython-311.pyc",
-        "genops/__pycache__/config.cpython-311.pyc",
-        "genops/stale.pyc",
-        ".pytest_cache/v/cache/nodeids",
-        "tests/test_local.py",
-        "test_scratch.py",
-        "genops/conftest.py",
-        "airflow_monitoring.py",
-    ]:
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"# {relative}\n")
-    return root
-
-
 DEPLOYED = {
     "count_tokens.py",
     ".airflowignore",
@@ -63,6 +37,28 @@ DEPLOYED = {
     "genops/data/sft_train.jsonl",
     "samples/pdf_coalesce.py",
 }
+# What a working copy accumulates next to the DAG files, and Composer's own monitoring DAG.
+NOT_DEPLOYED = {
+    "__pycache__/count_tokens.cpython-311.pyc",
+    "genops/__pycache__/config.cpython-311.pyc",
+    "genops/stale.pyc",
+    ".pytest_cache/v/cache/nodeids",
+    "tests/test_local.py",
+    "test_scratch.py",
+    "genops/conftest.py",
+    "airflow_monitoring.py",
+}
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A small dags/ folder: files to deploy and files that must stay behind."""
+    root = tmp_path / "dags"
+    for relative in DEPLOYED | NOT_DEPLOYED:
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"# {relative}\n")
+    return root
 
 
 def test_refuses_to_run_without_a_target(fake_gcloud):
