@@ -103,6 +103,7 @@ def free_port() -> int:
 
 def port_is_free(port: int) -> bool:
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the API server binds: TIME_WAIT is free
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -119,25 +120,28 @@ def descendants(pid: int) -> list:
         return []
 
 
-def stop_group(proc: subprocess.Popen, name: str) -> None:
-    """SIGTERM the component's process group, wait, then SIGKILL the group and any descendant left."""
+def stop_groups(procs: dict[str, subprocess.Popen]) -> None:
+    """SIGTERM every component's process group at once, wait, then SIGKILL what is left of each."""
     import psutil
 
-    family = descendants(proc.pid)
-    if proc.poll() is None or family:
+    families = {name: descendants(proc.pid) for name, proc in procs.items()}
+    for proc in procs.values():
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=STOP_GRACE_SECONDS)
-    except subprocess.TimeoutExpired:
-        log(f"{name} did not stop in {STOP_GRACE_SECONDS} s; killing it")
-    _, alive = psutil.wait_procs(family, timeout=5)
-    for leftover in [*alive, *descendants(proc.pid)]:
-        with contextlib.suppress(psutil.Error):
-            leftover.kill()
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for name, proc in procs.items():
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            log(f"{name} did not stop in {STOP_GRACE_SECONDS} s; killing it")
+    for name, proc in procs.items():
+        _, alive = psutil.wait_procs(families[name], timeout=max(0.1, deadline - time.monotonic()))
+        for leftover in [*alive, *descendants(proc.pid)]:
+            with contextlib.suppress(psutil.Error):
+                leftover.kill()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------------------
@@ -421,8 +425,7 @@ class Stack:
         return False
 
     def stop(self) -> None:
-        for name, proc in reversed(self.procs.items()):
-            stop_group(proc, name)
+        stop_groups(self.procs)
         if self.postgres:
             self.postgres.stop()
         stopped = [*self.procs, *(["PostgreSQL"] if self.postgres else [])]
