@@ -53,15 +53,26 @@ def load_config(root: Path) -> ModuleType:
 
 
 def dag_reads(root: Path) -> set[str]:
-    """GENOPS_ names the DAG code mentions (every .py under dags/ except config.py, which declares them)."""
-    config_py = root / "dags" / "genops" / "config.py"
+    """GENOPS_ names the code under dags/ uses as names: every such string constant except the declarations
+    (`Setting("GENOPS_...", ...)` in config.py), so config.py's readers (e.g. eval_thresholds) count."""
     names = set()
     for path in (root / "dags").rglob("*.py"):
-        if path == config_py or "__pycache__" in path.parts:
+        if "__pycache__" in path.parts:
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                names.update(re.findall(r"\bGENOPS_[A-Z][A-Z0-9_]*\b", node.value))
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        declarations = {
+            id(node.args[0])
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Setting" and node.args
+        }
+        names.update(
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and re.fullmatch(r"GENOPS_[A-Z][A-Z0-9_]*", node.value)  # a name, not a message mentioning one
+            and id(node) not in declarations
+        )
     return names
 
 
