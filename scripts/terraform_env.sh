@@ -17,13 +17,13 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tf="$repo/terraform"
 marker="$tf/.terraform/genops-environment"
 
+action="${1:-}"
+env="${2:-}"
+
 fail() {
   echo "terraform_env: $1" >&2
   exit 2
 }
-
-action="${1:-}"
-env="${2:-}"
 case "$action" in
   init | plan | apply) ;;
   *) fail "usage: scripts/terraform_env.sh init|plan|apply ENV (or make tf-init ENV=dev)" ;;
