@@ -165,6 +165,7 @@ class Postgres:
         self.password_file = state / "postgres-password"
         self.port = free_port()
         self.os_user = None
+        self.created = False  # initdb ran in this start
         if os.geteuid() == 0:  # initdb and postgres refuse to run as root
             self.os_user = os.environ.get("GENOPS_LOCAL_PG_USER", "postgres")
             try:
@@ -200,6 +201,7 @@ class Postgres:
             self._own_file(self.password_file)
             os.chmod(self.password_file, 0o600)
             log(f"initdb {self.data}")
+            self.created = True
             self._run(
                 "initdb", "-D", str(self.data), "-U", PG_USER, "--auth=scram-sha-256",
                 f"--pwfile={self.password_file}", "--encoding=UTF8", "--locale=C",
@@ -367,11 +369,8 @@ class Stack:
         login = None
         if env.get("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS", "").lower() != "true":
             login = (ADMIN, admin_password(self.home))
-        log(f"metadata database: {kind}; migrating (log: {self.logs / 'db-migrate.log'})")
-        with open(self.logs / "db-migrate.log", "w") as out:
-            if subprocess.run(["airflow", "db", "migrate"], env=env, stdout=out, stderr=subprocess.STDOUT).returncode:
-                log(f"airflow db migrate failed:\n{tail(self.logs / 'db-migrate.log')}")
-                return 1
+        if not self.migrate(kind, env):
+            return 1
         for name in COMPONENTS:
             with open(self.logs / f"{name}.log", "w") as out:
                 self.procs[name] = subprocess.Popen(
@@ -416,6 +415,23 @@ class Stack:
         while not self.exited():
             time.sleep(1)
         return 1
+
+    def migrate(self, kind: str, env: dict[str, str]) -> bool:
+        """`airflow db migrate`, skipped when this database was already migrated by this Airflow version."""
+        from importlib.metadata import version
+
+        marker, stamp = self.home / "migrated", f"{kind} apache-airflow=={version('apache-airflow')}\n"
+        fresh = self.postgres.created if self.postgres else not (self.home / "airflow.db").exists()
+        if not fresh and marker.exists() and marker.read_text() == stamp:
+            log(f"metadata database: {kind}, up to date")
+            return True
+        log(f"metadata database: {kind}; migrating (log: {self.logs / 'db-migrate.log'})")
+        with open(self.logs / "db-migrate.log", "w") as out:
+            if subprocess.run(["airflow", "db", "migrate"], env=env, stdout=out, stderr=subprocess.STDOUT).returncode:
+                log(f"airflow db migrate failed:\n{tail(self.logs / 'db-migrate.log')}")
+                return False
+        marker.write_text(stamp)
+        return True
 
     def exited(self) -> bool:
         for name, proc in self.procs.items():
