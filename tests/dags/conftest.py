@@ -5,8 +5,17 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import DAGS_FOLDER
+from tests.dags.samples import SAMPLE_DAG_IDS
 
-EXPECTED_DAG_IDS = {"generate_content", "count_tokens", "run_evaluation", "supervised_fine_tuning"}
+EXPECTED_DAG_IDS = {
+    "generate_content",
+    "count_tokens",
+    "run_evaluation",
+    "supervised_fine_tuning",
+    "genops_pipeline",
+    "model_comparison",
+}
+EXPECTED_DAG_IDS |= SAMPLE_DAG_IDS  # dags/samples
 
 TEST_SETTINGS = {
     "GENOPS_PROJECT_ID": "genops-test-project",

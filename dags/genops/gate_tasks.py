@@ -1,0 +1,34 @@
+"""Gate tasks: short-circuits that skip everything downstream unless their gate passes, recording why.
+
+Each pushes its `GateDecision` to XCom key "decision" and logs one line with the reason (for a metric
+gate: every metric that missed, its value, threshold and shortfall).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from genops import config
+from genops.compat import get_current_context, task
+from genops.gates import GateDecision, budget_decision, threshold_decision
+
+log = logging.getLogger(__name__)
+
+
+def publish(decision: GateDecision) -> bool:
+    log.info("%s gate %s: %s", decision.gate, "passed" if decision.passed else "STOPPED the run", decision.reason)
+    get_current_context()["ti"].xcom_push(key="decision", value=decision.as_dict())
+    return decision.passed
+
+
+@task.short_circuit
+def within_budget(total_tokens: int | None) -> bool:
+    """Continue only if the counted prompt fits GENOPS_TOKEN_BUDGET."""
+    return publish(budget_decision(total_tokens, config.get_int("GENOPS_TOKEN_BUDGET")))
+
+
+@task.short_circuit
+def meets_thresholds(row: dict) -> bool:
+    """Continue (promote) only if every metric in GENOPS_EVAL_THRESHOLDS is reported and at or above its minimum."""
+    thresholds = config.eval_thresholds()
+    return publish(threshold_decision({metric: row.get(metric) for metric in thresholds}, thresholds))

@@ -1,0 +1,52 @@
+"""Lab 5 (Airflow DAG): the GenOps pipeline. Tune on new training data, evaluate the tuned model, and serve it
+only if it passes the metric gate (GENOPS_EVAL_THRESHOLDS) and the prompt passes the budget gate."""
+
+from __future__ import annotations
+
+from genops import genai_tasks
+from genops.compat import get_current_context, task
+from genops.dag_factory import lab_dag
+from genops.evaluation import EVAL_GENERATION_PROFILE
+from genops.gate_tasks import meets_thresholds, within_budget
+from genops.prompts import SUMMARY_INSTRUCTION, build_prompt
+from genops.tuning import TUNED_ENDPOINT_KEY, tuning_tasks
+
+# Served in the format the model was tuned on (genops/data/sft_train.jsonl) and sampled as it was evaluated.
+SERVING_PROFILE = EVAL_GENERATION_PROFILE
+ARTICLE = (
+    "A county library began lending power tools, sewing machines and telescopes alongside books. In its first "
+    "year the 'library of things' made 6,500 loans, and a survey found most borrowers would otherwise have bought "
+    "the item for a single project."
+)
+PROMPT = build_prompt(SUMMARY_INSTRUCTION, ARTICLE)
+
+with lab_dag(
+    "genops_pipeline",
+    description="Training data -> validate -> tune (reschedule sensor) -> evaluate the tuned model -> metric gate "
+    "-> count tokens -> budget gate -> generate with the tuned endpoint.",
+    tags=["lab", "pipeline", "tuning", "evaluation"],
+) as dag:
+    tuned_endpoint = tuning_tasks()[TUNED_ENDPOINT_KEY]
+
+    @task
+    def evaluate_tuned_model(endpoint: str) -> dict:
+        from genops.model_evaluation import evaluate_model
+
+        context = get_current_context()
+        return evaluate_model(
+            model=endpoint,
+            model_config="tuned",
+            profile=EVAL_GENERATION_PROFILE,
+            dag_id=context["dag"].dag_id,
+            run_id=context["run_id"],
+        )
+
+    count_tokens = genai_tasks.count_tokens(
+        "count_tokens", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint
+    )
+    generate = genai_tasks.generate_content(
+        "generate", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint
+    )
+
+    meets_thresholds(evaluate_tuned_model(tuned_endpoint)) >> count_tokens
+    within_budget(count_tokens.output["total_tokens"]) >> generate

@@ -1,0 +1,78 @@
+"""Lab 6 (Airflow DAG): compare every generation configuration on one evaluation dataset; store the rows in BigQuery."""
+
+from __future__ import annotations
+
+from genops import config, results
+from genops.compat import get_current_context, task
+from genops.dag_factory import lab_dag
+from genops.deferred import DeferredImportOperator
+from genops.generation import PROFILES
+
+CONFIGURATIONS = [profile.name for profile in PROFILES]
+TABLE = ".".join(config.templated(name) for name in ("GENOPS_PROJECT_ID", "GENOPS_BQ_DATASET", "GENOPS_BQ_TABLE"))
+
+with lab_dag(
+    "model_comparison",
+    description="Evaluate every configuration in genops.generation.PROFILES (mapped tasks), write one "
+    "model_evaluations row each to the data bucket, load them into BigQuery and publish the best one.",
+    tags=["lab", "evaluation", "comparison"],
+) as dag:
+
+    @task(map_index_template="{{ model_config }}")
+    def evaluate(model_config: str) -> dict:
+        from genops.generation import PROFILES_BY_NAME
+        from genops.model_evaluation import evaluate_model
+
+        context = get_current_context()
+        context["model_config"] = model_config  # names the mapped task in the UI
+        profile = PROFILES_BY_NAME[model_config]
+        return evaluate_model(
+            model=config.get(profile.model_setting),
+            model_config=model_config,
+            profile=profile,
+            dag_id=context["dag"].dag_id,
+            run_id=context["run_id"],
+        )
+
+    @task
+    def write_report(rows: list[dict]) -> str:
+        """Check every row against the table schema, then write them as NDJSON; returns the object path."""
+        from genops import storage
+        from genops.reports import report_object, to_ndjson
+
+        context = get_current_context()
+        object_name = report_object(config.get("GENOPS_REPORTS_PREFIX"), context["dag"].dag_id, context["run_id"])
+        ndjson = to_ndjson(list(rows))
+        print(f"Writing {ndjson.count(chr(10))} rows to {object_name}")
+        storage.upload_text(config.get("GENOPS_DATA_BUCKET"), object_name, ndjson, mime_type="application/x-ndjson")
+        return object_name
+
+    @task
+    def best_configuration(rows: list[dict]) -> dict:
+        """Publish the configuration that scores best on GENOPS_COMPARISON_METRIC."""
+        from genops.reports import best_row
+
+        metric = config.metric_name("GENOPS_COMPARISON_METRIC")
+        best = best_row(list(rows), metric)
+        print(f"Best configuration by {metric}: {best['model_config']} ({best['model']}) = {best[metric]}")
+        return {"model_config": best["model_config"], "model": best["model"], "metric": metric, "score": best[metric]}
+
+    evaluations = evaluate.expand(model_config=CONFIGURATIONS)
+    # The provider's load operator, imported when it runs (google.cloud.bigquery would slow every parse).
+    load_to_bigquery = DeferredImportOperator(
+        task_id="load_to_bigquery",
+        operator="airflow.providers.google.cloud.transfers.gcs_to_bigquery.GCSToBigQueryOperator",
+        operator_kwargs={
+            "bucket": config.templated("GENOPS_DATA_BUCKET"),
+            "source_objects": write_report(evaluations),
+            "destination_project_dataset_table": TABLE,
+            "project_id": config.templated("GENOPS_PROJECT_ID"),
+            "schema_fields": list(results.schema()),
+            "source_format": "NEWLINE_DELIMITED_JSON",
+            "write_disposition": "WRITE_APPEND",
+            "create_disposition": "CREATE_NEVER",  # Terraform owns the table, its partitioning and clustering
+            "autodetect": False,
+        },
+    )
+
+    load_to_bigquery >> best_configuration(evaluations)

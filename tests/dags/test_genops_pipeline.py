@@ -1,0 +1,104 @@
+"""genops_pipeline: tune -> evaluate -> metric gate -> budget gate -> generate, run for real with dag.test().
+
+Fakes sit at the network edge only: the google-genai client (tuning, generation, token count), GCSHook and
+the evaluation service call.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from genops.prompts import load_eval_dataset
+from tests.dags.fakes import (
+    REALISTIC_SUMMARY,
+    TUNED_ENDPOINT,
+    FakeEvaluationService,
+    FakeGenAIClient,
+    install_fake_evaluation,
+    install_fake_gcs,
+    install_fake_genai,
+)
+from tests.dags.runner import run_dag
+from tests.dags.tuning_support import allow_reschedule_on_sqlite, bucket_with_training_data, without_poke_waits
+
+SERVING = ["count_tokens", "within_budget", "generate"]
+
+
+@pytest.fixture
+def run_pipeline(dagbag, genops_env):
+    """Run the pipeline with a tuning job that succeeds and an evaluation returning `summary`."""
+    allow_reschedule_on_sqlite(genops_env)
+
+    def run(summary: dict = REALISTIC_SUMMARY, total_tokens: int = 42):
+        genai = install_fake_genai(genops_env, FakeGenAIClient(total_tokens=total_tokens))
+        install_fake_gcs(genops_env, bucket_with_training_data())
+        evaluation = install_fake_evaluation(genops_env, FakeEvaluationService(summaries=[summary]))
+        return run_dag(without_poke_waits(dagbag.get_dag("genops_pipeline"))), genai.client, evaluation
+
+    return run
+
+
+def _generate_calls(client) -> list[dict]:
+    return [call.kwargs for call in client.calls if call.method == "generate_content"]
+
+
+def test_a_tuned_model_that_meets_every_threshold_is_promoted_and_serves(run_pipeline):
+    result, client, evaluation = run_pipeline()
+
+    assert result.state == "success"
+    assert {task: result.task_states[task] for task in ["meets_thresholds", *SERVING]} == dict.fromkeys(
+        ["meets_thresholds", *SERVING], "success"
+    )
+    examples = len(load_eval_dataset())
+    generated = _generate_calls(client)
+    assert len(generated) == examples + 1, "every evaluation example, then one served answer"
+    assert {call["model"] for call in generated} == {TUNED_ENDPOINT}, "evaluated and served model is the tuned one"
+    assert client.methods_called()[-2:] == ["count_tokens", "generate_content"]
+    row = result.xcom("evaluate_tuned_model")
+    assert row["model_config"] == "tuned" and row["model"] == TUNED_ENDPOINT
+    assert evaluation.calls[0]["experiment_run_name"].endswith("-tuned")
+    decision = result.xcom("meets_thresholds", key="decision")
+    assert decision["passed"] is True and decision["misses"] == []
+
+
+def test_one_metric_below_its_threshold_declines_and_records_by_how_much(run_pipeline, genops_env, capfd, caplog):
+    caplog.set_level(logging.INFO, logger="genops")  # Airflow 2's unit-test config leaves the root at WARNING
+    genops_env.setenv("GENOPS_EVAL_THRESHOLDS", '{"groundedness": 0.9, "summarization_quality": 3.0}')
+    result, client, _ = run_pipeline({**REALISTIC_SUMMARY, "groundedness/mean": 0.75})
+
+    assert result.task_states["meets_thresholds"] == "success"
+    assert [result.task_states[task] for task in SERVING] == ["skipped"] * 3
+    assert "count_tokens" not in client.methods_called()
+    assert len(_generate_calls(client)) == len(load_eval_dataset()), "no generation after the declined gate"
+    decision = result.xcom("meets_thresholds", key="decision")
+    assert decision["passed"] is False
+    assert decision["misses"] == [{"metric": "groundedness", "value": 0.75, "threshold": 0.9, "shortfall": 0.15}]
+    output = capfd.readouterr().out + caplog.text
+    assert "metric_thresholds gate STOPPED the run: groundedness=0.75 is 0.15 below 0.9" in output
+
+
+def test_an_unreported_thresholded_metric_declines(run_pipeline, genops_env):
+    genops_env.setenv("GENOPS_EVAL_THRESHOLDS", '{"bleu": 0.1}')
+    summary = {key: value for key, value in REALISTIC_SUMMARY.items() if not key.startswith("bleu/")}
+    result, client, _ = run_pipeline(summary)
+
+    assert result.task_states["generate"] == "skipped"
+    assert result.xcom("meets_thresholds", key="decision")["misses"][0] == {
+        "metric": "bleu",
+        "value": None,
+        "threshold": 0.1,
+        "shortfall": None,
+    }
+
+
+def test_over_budget_the_promoted_model_is_not_called(run_pipeline, genops_env):
+    genops_env.setenv("GENOPS_TOKEN_BUDGET", "41")
+    result, client, _ = run_pipeline(total_tokens=42)
+
+    assert result.task_states["meets_thresholds"] == "success"
+    assert result.task_states["count_tokens"] == "success"
+    assert result.task_states["generate"] == "skipped"
+    assert len(_generate_calls(client)) == len(load_eval_dataset()), "no generation over budget"
+    assert "42 tokens, over the budget of 41" in result.xcom("within_budget", key="decision")["reason"]
