@@ -202,10 +202,17 @@ class Postgres:
             os.chmod(self.password_file, 0o600)
             log(f"initdb {self.data}")
             self.created = True
-            self._run(
+            made = self._run(
                 "initdb", "-D", str(self.data), "-U", PG_USER, "--auth=scram-sha-256",
-                f"--pwfile={self.password_file}", "--encoding=UTF8", "--locale=C",
+                f"--pwfile={self.password_file}", "--encoding=UTF8", "--locale=C", check=False,
             )  # fmt: skip
+            if made.returncode:
+                shutil.rmtree(self.data, ignore_errors=True)
+                who = f"user {self.os_user!r}, which" if self.os_user else "it"
+                raise SystemExit(
+                    f"initdb failed ({made.stderr.strip()[-300:]}); PostgreSQL runs as {who} must be able to "
+                    f"write {self.data}"
+                )
         if self._run("pg_ctl", "status", "-D", str(self.data), check=False).returncode == 0:
             log("PostgreSQL from an earlier run is still up in this data directory; restarting it")
             self.stop()
@@ -343,9 +350,17 @@ class Stack:
         if choice == "postgres" and not bindir:
             raise SystemExit("--db postgres: PostgreSQL is not installed (sudo apt-get install postgresql)")
         if bindir:
-            self.postgres = Postgres(self.state, bindir)
-            return "postgres", self.postgres.start()
-        if choice == "auto":
+            try:
+                self.postgres = Postgres(self.state, bindir)
+                return "postgres", self.postgres.start()
+            except SystemExit as err:
+                if choice == "postgres":
+                    raise
+                log(f"PostgreSQL could not start: {err}; using SQLite")
+                if self.postgres:
+                    self.postgres.stop()
+                self.postgres = None
+        elif choice == "auto":
             log("PostgreSQL is not installed (sudo apt-get install postgresql): using SQLite")
         return "sqlite", f"sqlite:///{self.home / 'airflow.db'}"
 

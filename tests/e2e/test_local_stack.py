@@ -2,7 +2,8 @@
 Airflow's REST API as a user would, then stopped; no process it started may outlive the test.
 
 Run with `make test-e2e` (CI runs it from .ci/run). Bounded: the stack must be healthy within
-STARTUP_SECONDS and the DAG run must finish within RUN_SECONDS; teardown kills whatever is left.
+STARTUP_SECONDS, the DAG run must finish within RUN_SECONDS, and the whole module within TOTAL_SECONDS
+(SIGALRM); teardown kills whatever is left.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ RUNNER = REPO / "scripts" / "local" / "airflow_local.py"
 STARTUP_SECONDS = 240
 RUN_SECONDS = 150
 STOP_SECONDS = 60
+TOTAL_SECONDS = 480  # about 2.5 min on a busy 2-core machine
 
 # The DAG run that needs no cloud: supervised_fine_tuning waits for and validates the training file in the
 # local data bucket (both run for real); its next task, which starts the tuning job, needs Google Cloud.
@@ -112,6 +114,12 @@ def stack():
     command += ["--port", "0", "--ready-file", str(ready_file), "--timeout", str(STARTUP_SECONDS)]
     command += ["--db", os.environ.get("AIRFLOW_LOCAL_DB", "auto")]  # auto: PostgreSQL when installed
     started = time.monotonic()
+
+    def out_of_time(signum, frame):
+        raise TimeoutError(f"the end-to-end test took more than {TOTAL_SECONDS} s")
+
+    signal.signal(signal.SIGALRM, out_of_time)
+    signal.alarm(TOTAL_SECONDS)
     with open(output, "w") as out:
         runner = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -131,6 +139,7 @@ def stack():
         )
         yield info
     finally:  # a safety net: the last test stops the stack itself and checks; a failed test ends up here
+        signal.alarm(0)
         _stop(runner)
         for proc in processes_of(state):  # only ever processes of this stack
             with contextlib.suppress(psutil.Error):
