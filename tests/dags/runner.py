@@ -31,8 +31,13 @@ class RunResult:
 
 
 def run_dag(dag, conf: dict | None = None) -> RunResult:
-    """Run a private copy of `dag` without retry waits; every operator, template and XCom is real."""
-    dag = copy.deepcopy(dag)
+    """Run a private copy of `dag` without retry waits; every operator, template and XCom is real.
+
+    The copy keeps mapped TaskFlow tasks' `expand_input`: Airflow compares it by identity with the
+    EXPAND_INPUT_EMPTY singleton, which a plain deepcopy would duplicate.
+    """
+    keep = {id(task.expand_input): task.expand_input for task in dag.tasks if hasattr(task, "expand_input")}
+    dag = copy.deepcopy(dag, keep)
     for task in dag.tasks:
         task.retries = 0
     dag_run = dag.test(run_conf=conf or {})

@@ -6,7 +6,6 @@ BigQueryHook.insert_job (so the provider's GCSToBigQueryOperator really builds a
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 from collections import Counter
@@ -24,25 +23,11 @@ from tests.dags.fakes import (
     install_fake_gcs,
     install_fake_genai,
 )
-from tests.dags.runner import RunResult
+from tests.dags.runner import run_dag
 
 CONFIGS = [profile.name for profile in PROFILES]
 QUALITY = dict(zip(CONFIGS, [3.5, 3.9, 4.0, 4.4, 2.1, 3.7], strict=True))  # "balanced" summarizes best
 EXAMPLES = 8
-
-
-def run_dag(dag) -> RunResult:
-    """tests.dags.runner.run_dag, keeping what mapped TaskFlow tasks need across its deepcopy.
-
-    Airflow checks `task.expand_input is EXPAND_INPUT_EMPTY` on mapped TaskFlow tasks (their arguments live
-    elsewhere), so a plain deepcopy, which duplicates that singleton, fails every mapped instance.
-    """
-    keep = {id(task.expand_input): task.expand_input for task in dag.tasks if hasattr(task, "expand_input")}
-    dag = copy.deepcopy(dag, keep)
-    for task in dag.tasks:
-        task.retries = 0
-    dag_run = dag.test()
-    return RunResult(state=getattr(dag_run.state, "value", dag_run.state), task_instances=dag_run.get_task_instances())
 
 
 def model_of(config: str) -> str:
