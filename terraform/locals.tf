@@ -24,4 +24,25 @@ locals {
 
   # The one schema file the DAGs also read, so the table and the rows written to it cannot drift.
   evaluations_schema = file("${path.module}/../dags/genops/schemas/model_evaluations.json")
+
+  # Tables of the sample DAGs (dags/samples), each defined by the schema file its DAG validates rows with.
+  sample_tables = {
+    customer_feedback = {
+      table_id        = var.genops_feedback_table
+      description     = "customer_service_feedback sample: one scored customer service transcript per row."
+      schema          = file("${path.module}/../dags/genops/schemas/customer_feedback.json")
+      partition_field = "scored_at"
+      clustering      = ["sentiment"]
+    }
+    video_scenes = {
+      table_id        = var.genops_video_scenes_table
+      description     = "mp4_summary sample: the scenes Gemini extracted from a video, one per row."
+      schema          = file("${path.module}/../dags/genops/schemas/video_scenes.json")
+      partition_field = "extracted_at"
+      clustering      = ["video_uri"]
+    }
+  }
+
+  # The Discovery Engine API only when grounded_gemini has a Vertex AI Search data store to search.
+  sample_services = var.genops_search_data_store == "" ? [] : ["discoveryengine.googleapis.com"]
 }

@@ -2,7 +2,7 @@ module "project_services" {
   source = "./modules/project_services"
 
   project_id          = var.project_id
-  additional_services = var.additional_services
+  additional_services = concat(var.additional_services, local.sample_services)
 }
 
 module "service_accounts" {
@@ -11,6 +11,7 @@ module "service_accounts" {
   project_id             = module.project_services.project_id
   name_prefix            = local.prefix
   composer_service_agent = module.project_services.service_agents["composer"]
+  search_grounding       = var.genops_search_data_store != ""
 }
 
 # Lets the Cloud Storage and BigQuery service agents use var.kms_key_name (no-op without CMEK).
@@ -59,6 +60,7 @@ module "bigquery" {
   labels              = local.labels
   kms_key_name        = module.cmek.kms_key_name
   deletion_protection = var.deletion_protection
+  sample_tables       = local.sample_tables
 
   data_editors = {
     composer = module.service_accounts.members["composer"]
@@ -101,6 +103,13 @@ module "composer" {
     eval_thresholds          = var.genops_eval_thresholds
     experiment_name          = var.genops_experiment_name
     comparison_metric        = var.genops_comparison_metric
+    samples_prefix           = var.genops_samples_prefix
+    feedback_table           = module.bigquery.sample_table_ids["customer_feedback"]
+    video_scenes_table       = module.bigquery.sample_table_ids["video_scenes"]
+    insights_source_table    = var.genops_insights_source_table
+    search_data_store        = var.genops_search_data_store
+    airflow_api_url          = var.genops_airflow_api_url
+    translation_language     = var.genops_translation_language
   }
 }
 

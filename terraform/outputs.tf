@@ -68,3 +68,8 @@ output "iam_grants" {
     module.cloudbuild.iam_grants,
   )
 }
+
+output "bigquery_sample_tables" {
+  description = "Fully qualified tables of the sample DAGs, `<project>.<dataset>.<table>`, by name (customer_feedback, video_scenes)."
+  value       = { for key, table in module.bigquery.sample_tables : key => table.fqn }
+}

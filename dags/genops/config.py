@@ -83,6 +83,38 @@ SETTINGS: dict[str, Setting] = {
             "Metric that picks the best configuration in model_comparison.",
             "summarization_quality",
         ),
+        # The sample DAGs (dags/samples). An empty default marks an optional feature: `optional()` reads it.
+        Setting(
+            "GENOPS_SAMPLES_PREFIX",
+            "Object prefix in the data bucket of the samples' staged inputs (<prefix>/inputs) and outputs.",
+            "samples",
+        ),
+        Setting(
+            "GENOPS_FEEDBACK_TABLE", "BigQuery table the customer_service_feedback sample loads.", "customer_feedback"
+        ),
+        Setting(
+            "GENOPS_VIDEO_SCENES_TABLE",
+            "BigQuery table the mp4_summary sample loads video scenes into.",
+            "video_scenes",
+        ),
+        Setting(
+            "GENOPS_INSIGHTS_SOURCE_TABLE",
+            "Optional: BigQuery table <project>.<dataset>.<table> data_insights analyses; empty skips the analysis.",
+            "",
+        ),
+        Setting(
+            "GENOPS_SEARCH_DATA_STORE",
+            "Optional: Vertex AI Search data store (projects/<p>/locations/<l>/collections/<c>/dataStores/<id>) "
+            "grounded_gemini grounds on; empty skips that question.",
+            "",
+        ),
+        Setting(
+            "GENOPS_AIRFLOW_API_URL",
+            "Optional: base URL of this environment's Airflow REST API (terraform output airflow_uri); "
+            "empty uses Airflow's own [api] base_url.",
+            "",
+        ),
+        Setting("GENOPS_TRANSLATION_LANGUAGE", "Language pdf_coalesce translates its summary into.", "Spanish"),
     )
 }
 
@@ -106,6 +138,13 @@ def get(name: str) -> str:
         f"{name} is not set: {setting.description} On Composer, Terraform sets it "
         f"(terraform/modules/composer, env_variables); locally, add it to local.env or export it."
     )
+
+
+def optional(name: str) -> str | None:
+    """An optional setting's value, or None when it is unset or blank (the feature it enables is off)."""
+    if _setting(name).default != "":
+        raise KeyError(f'{name} is not optional; declare it with default "" in genops/config.py SETTINGS')
+    return get(name) or None
 
 
 def get_int(name: str, *, minimum: int = 1) -> int:

@@ -20,7 +20,14 @@ ROOT_INPUTS = {
     "GENOPS_BQ_DATASET": "bigquery_dataset_id",
     "GENOPS_BQ_TABLE": "bigquery_table_id",
 }
-FROM_RESOURCES = {"GENOPS_PROJECT_ID", "GENOPS_DATA_BUCKET", "GENOPS_BQ_DATASET", "GENOPS_BQ_TABLE"}
+FROM_RESOURCES = {
+    "GENOPS_PROJECT_ID",
+    "GENOPS_DATA_BUCKET",
+    "GENOPS_BQ_DATASET",
+    "GENOPS_BQ_TABLE",
+    "GENOPS_FEEDBACK_TABLE",  # the sample tables: module.bigquery creates them from var.genops_*_table
+    "GENOPS_VIDEO_SCENES_TABLE",
+}
 
 
 ENV_VARIABLES = locals_of(COMPOSER)["env_variables"]

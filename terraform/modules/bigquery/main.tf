@@ -60,3 +60,29 @@ resource "google_bigquery_dataset_iam_member" "editors" {
   role       = "roles/bigquery.dataEditor"
   member     = each.value
 }
+
+# Tables of the sample DAGs (dags/samples), each defined by the schema file its DAG validates rows with.
+resource "google_bigquery_table" "samples" {
+  for_each = var.sample_tables
+
+  project             = var.project_id
+  dataset_id          = google_bigquery_dataset.this.dataset_id
+  table_id            = each.value.table_id
+  description         = each.value.description
+  labels              = var.labels
+  schema              = each.value.schema
+  deletion_protection = var.deletion_protection
+  clustering          = each.value.clustering
+
+  time_partitioning {
+    type  = "DAY"
+    field = each.value.partition_field
+  }
+
+  dynamic "encryption_configuration" {
+    for_each = var.kms_key_name == null ? [] : [var.kms_key_name]
+    content {
+      kms_key_name = encryption_configuration.value
+    }
+  }
+}

@@ -37,3 +37,21 @@ output "iam_grants" {
     { scope = "dataset", resource = "${g.project}.${g.dataset_id}", role = g.role, member = g.member }
   ]
 }
+
+output "sample_table_ids" {
+  description = "Table id (without project and dataset) of each sample table, by its key in sample_tables."
+  value       = { for key, table in google_bigquery_table.samples : key => table.table_id }
+}
+
+output "sample_tables" {
+  description = "Settings of each sample table that the tests and reviews check: fully qualified name, schema, partitioning, clustering, deletion protection."
+  value = {
+    for key, table in google_bigquery_table.samples : key => {
+      fqn                 = "${var.project_id}.${table.dataset_id}.${table.table_id}"
+      schema              = table.schema
+      partition_field     = table.time_partitioning[0].field
+      clustering          = table.clustering
+      deletion_protection = table.deletion_protection
+    }
+  }
+}

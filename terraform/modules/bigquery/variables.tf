@@ -52,3 +52,15 @@ variable "data_editors" {
   description = "IAM members given roles/bigquery.dataEditor on this dataset only, keyed by a static name."
   default     = {}
 }
+
+variable "sample_tables" {
+  type = map(object({
+    table_id        = string
+    description     = string
+    schema          = string
+    partition_field = string
+    clustering      = list(string)
+  }))
+  description = "Tables of the sample DAGs, keyed by a static name: id, description, BigQuery JSON schema (a file in dags/genops/schemas), DAY-partitioning column and clustering columns. Protected like the evaluations table."
+  default     = {}
+}

@@ -17,6 +17,13 @@ locals {
     GENOPS_EVAL_THRESHOLDS          = jsonencode(var.genops.eval_thresholds)
     GENOPS_EXPERIMENT_NAME          = var.genops.experiment_name
     GENOPS_COMPARISON_METRIC        = var.genops.comparison_metric
+    GENOPS_SAMPLES_PREFIX           = var.genops.samples_prefix
+    GENOPS_FEEDBACK_TABLE           = var.genops.feedback_table
+    GENOPS_VIDEO_SCENES_TABLE       = var.genops.video_scenes_table
+    GENOPS_INSIGHTS_SOURCE_TABLE    = var.genops.insights_source_table # "" (default): data_insights skips
+    GENOPS_SEARCH_DATA_STORE        = var.genops.search_data_store     # "": grounded_gemini skips the data store
+    GENOPS_AIRFLOW_API_URL          = var.genops.airflow_api_url       # "": Airflow's own [api] base_url
+    GENOPS_TRANSLATION_LANGUAGE     = var.genops.translation_language
   }
 
   # Platform defaults (Airflow 3 option names); var.airflow_config_overrides wins on conflict.

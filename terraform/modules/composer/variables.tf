@@ -113,6 +113,13 @@ variable "genops" {
     eval_thresholds          = map(number)
     experiment_name          = string
     comparison_metric        = string
+    samples_prefix           = string
+    feedback_table           = string
+    video_scenes_table       = string
+    insights_source_table    = string
+    search_data_store        = string
+    airflow_api_url          = string
+    translation_language     = string
   })
   description = "Values of the GENOPS_ settings the DAGs read (dags/genops/config.py SETTINGS), set as environment variables."
 }

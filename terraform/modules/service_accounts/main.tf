@@ -21,7 +21,13 @@ locals {
     }
   }
 
-  project_grants = merge([
+  # Only with var.search_grounding: the grounded_gemini sample searches a Vertex AI Search data store
+  # (data stores have no IAM of their own, so the project is the narrowest scope).
+  search_grants = var.search_grounding ? {
+    "composer roles/discoveryengine.viewer" = { account = "composer", role = "roles/discoveryengine.viewer" }
+  } : {}
+
+  project_grants = merge(local.search_grants, [
     for account, spec in local.accounts : {
       for role in spec.project_roles : "${account} ${role}" => { account = account, role = role }
     }

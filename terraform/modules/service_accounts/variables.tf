@@ -12,3 +12,9 @@ variable "composer_service_agent" {
   type        = string
   description = "Email of the Cloud Composer service agent, which must manage the environment account's workload identity bindings."
 }
+
+variable "search_grounding" {
+  type        = bool
+  description = "Also grant the Composer account roles/discoveryengine.viewer, so the grounded_gemini sample can ground answers in a Vertex AI Search data store."
+  default     = false
+}

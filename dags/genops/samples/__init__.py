@@ -1,0 +1,4 @@
+"""Shared code of the sample DAGs in dags/samples: where inputs and outputs live, structured answers, I/O.
+
+Like the rest of `genops`, nothing here imports a Google SDK at module level.
+"""

@@ -1,0 +1,56 @@
+"""Sample (Airflow DAG): wait for a customer service transcript, score it with structured output, load the row.
+
+Gemini reads the transcript straight from the data bucket and answers in JSON of a response schema; the
+answer is checked against that schema and the table's schema file before it is written to GCS and loaded
+into BigQuery. A malformed answer fails the check, and nothing is written or loaded.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from genops import config, genai_tasks
+from genops.compat import task
+from genops.dag_factory import lab_dag
+from genops.samples import feedback, locations, outputs
+
+with lab_dag(
+    "customer_service_feedback",
+    description="Wait for a transcript in the data bucket, score the agent with Gemini (structured output), "
+    "check the answer, write it to GCS and load it into the customer_feedback table.",
+    tags=["sample", "structured-output", "bigquery"],
+) as dag:
+    transcript = locations.wait_for_input("wait_for_transcript", *feedback.TRANSCRIPT)
+    answer = genai_tasks.generate_content(
+        "score_transcript",
+        profile=feedback.PROFILE,
+        contents=[
+            {
+                "role": "user",
+                "parts": [
+                    {"text": feedback.PROMPT},
+                    {
+                        "file_data": {
+                            "file_uri": locations.templated_input_uri(*feedback.TRANSCRIPT),
+                            "mime_type": "text/plain",
+                        }
+                    },
+                ],
+            }
+        ],
+    )
+
+    @task
+    def check_feedback(answer_text: str | None) -> list[dict]:
+        """The one customer_feedback row, checked against the response schema and the table's schema file."""
+        from genops.samples.structured import checked
+
+        uri = locations.uri(locations.input_object(*feedback.TRANSCRIPT))
+        model = config.get(feedback.PROFILE.model_setting)
+        build = partial(feedback.feedback_row, transcript_uri=uri, model=model)
+        return [checked(answer_text, feedback.RESPONSE_SCHEMA, what=f"feedback for {uri}", build=build)]
+
+    rows = check_feedback(answer.output)
+    feedback_file = outputs.write_jsonl.override(task_id="write_feedback")(rows, name="feedback.jsonl")
+    outputs.load_jsonl.override(task_id="load_feedback")(feedback_file, table_setting=feedback.TABLE_SETTING)
+    transcript >> answer

@@ -1,0 +1,85 @@
+"""Sample (Airflow DAG): coalesce the PDFs in the data bucket into one summary, translate it, write it to GCS.
+
+The staged PDFs go to Gemini as file parts (read straight from GCS) after a token-budget gate. The
+summary and its translation are answers of response schemas, checked before the next step uses them;
+only checked text is translated, and only a checked translation is written.
+"""
+
+from __future__ import annotations
+
+from genops import config, genai_tasks
+from genops.compat import task
+from genops.dag_factory import lab_dag
+from genops.gate_tasks import within_budget
+from genops.samples import locations, outputs, pdfs
+
+with lab_dag(
+    "pdf_coalesce",
+    description="Summarize every PDF under <GENOPS_SAMPLES_PREFIX>/inputs/pdfs in one Gemini call (budget-gated, "
+    "structured output), translate the checked summary (GENOPS_TRANSLATION_LANGUAGE) and write both to GCS.",
+    tags=["sample", "multimodal", "structured-output"],
+) as dag:
+
+    @task
+    def list_pdfs() -> list[str]:
+        """gs:// URIs of the staged PDFs, sorted; fail with the fix when there are none or too many."""
+        from genops.compat import AirflowFailException
+        from genops.samples.gcs import list_objects
+
+        prefix = locations.input_object(pdfs.PDF_FOLDER) + "/"
+        names = [name for name in list_objects(prefix) if name.lower().endswith(".pdf")]
+        folder = locations.uri(prefix)
+        if not names:
+            raise AirflowFailException(
+                f"No PDFs under {folder}; stage the samples with scripts/stage_samples.sh or upload your own."
+            )
+        if len(names) > pdfs.MAX_PDFS:
+            raise AirflowFailException(
+                f"{len(names)} PDFs under {folder}; one request takes at most {pdfs.MAX_PDFS}. Move some elsewhere."
+            )
+        return [locations.uri(name) for name in names]
+
+    @task
+    def summary_request(pdf_uris: list[str]) -> list[dict]:
+        return pdfs.summary_contents(pdf_uris)
+
+    pdf_uris = list_pdfs()
+    request = summary_request(pdf_uris)
+    tokens = genai_tasks.count_tokens("count_tokens", profile=pdfs.SUMMARY_PROFILE, contents=request)
+    summarize = genai_tasks.generate_content("coalesce_pdfs", profile=pdfs.SUMMARY_PROFILE, contents=request)
+    within_budget(tokens.output["total_tokens"]) >> summarize
+
+    @task
+    def check_summary(answer_text: str | None) -> dict:
+        from genops.samples.structured import checked
+
+        return checked(answer_text, pdfs.SUMMARY_SCHEMA, what="the PDF summary")
+
+    @task
+    def translation_request(summary: dict) -> list[dict]:
+        return pdfs.translation_contents(summary, config.get("GENOPS_TRANSLATION_LANGUAGE"))
+
+    summary = check_summary(summarize.output)
+    translate = genai_tasks.generate_content(
+        "translate_summary", profile=pdfs.TRANSLATION_PROFILE, contents=translation_request(summary)
+    )
+
+    @task
+    def check_translation(answer_text: str | None, summary: dict, pdf_uris: list[str]) -> dict:
+        from genops.samples.structured import checked
+
+        translation = checked(
+            answer_text,
+            pdfs.TRANSLATION_SCHEMA,
+            what="the translated summary",
+            build=lambda answer, **_: pdfs.check_translation(answer, summary),
+        )
+        return {
+            "sources": pdf_uris,
+            "model": config.get(pdfs.SUMMARY_PROFILE.model_setting),
+            "summary": summary,
+            "translation": translation,
+        }
+
+    document = check_translation(translate.output, summary, pdf_uris)
+    outputs.write_json.override(task_id="write_summary")(document, name="summary.json")
