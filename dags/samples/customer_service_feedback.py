@@ -13,6 +13,7 @@ from genops import config, genai_tasks
 from genops.compat import task
 from genops.dag_factory import lab_dag
 from genops.samples import feedback, locations, outputs
+from genops.samples.inputs import wait_for_input
 
 with lab_dag(
     "customer_service_feedback",
@@ -20,7 +21,7 @@ with lab_dag(
     "check the answer, write it to GCS and load it into the customer_feedback table.",
     tags=["sample", "structured-output", "bigquery"],
 ) as dag:
-    transcript = locations.wait_for_input("wait_for_transcript", *feedback.TRANSCRIPT)
+    transcript = wait_for_input("wait_for_transcript", *feedback.TRANSCRIPT)
     answer = genai_tasks.generate_content(
         "score_transcript",
         profile=feedback.PROFILE,

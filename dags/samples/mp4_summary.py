@@ -13,6 +13,7 @@ from genops import config, genai_tasks
 from genops.compat import task
 from genops.dag_factory import lab_dag
 from genops.samples import locations, outputs, video
+from genops.samples.inputs import wait_for_input
 
 with lab_dag(
     "mp4_summary",
@@ -20,7 +21,7 @@ with lab_dag(
     "write the checked summary to GCS and load the scenes into the video_scenes table.",
     tags=["sample", "multimodal", "structured-output", "bigquery"],
 ) as dag:
-    wait_for_video = locations.wait_for_input("wait_for_video", *video.VIDEO)
+    wait_for_video = wait_for_input("wait_for_video", *video.VIDEO)
     video_uri = locations.templated_input_uri(*video.VIDEO)
     describe = genai_tasks.generate_content(
         "describe_video", profile=video.SUMMARY_PROFILE, contents=video.video_contents(video.SUMMARY_PROMPT, video_uri)

@@ -16,6 +16,7 @@ from tests.conftest import REPO
 from tests.dags.conftest import EXPECTED_DAG_IDS
 from tests.dags.samples import SAMPLE_DAG_IDS, SAMPLES_FOLDER
 
+HEAVY_AT_PARSE = ("google.genai", "google.cloud.bigquery", "google.cloud.storage", "vertexai")
 PROFILES = [
     feedback.PROFILE,
     video.SUMMARY_PROFILE,
@@ -78,12 +79,12 @@ def test_every_answer_field_has_a_column(answer_fields, schema_file):
 
 
 def test_sample_modules_import_no_sdk_when_a_dag_is_parsed():
-    """google-genai, the BigQuery client and the Vertex AI SDK load only when a task runs."""
+    """google-genai, the BigQuery and Storage clients and the Vertex AI SDK load only when a task runs."""
     code = (
         "import sys, runpy\n"
         f"for name in {sorted(SAMPLE_DAG_IDS)!r}:\n"
         f"    runpy.run_path({str(SAMPLES_FOLDER)!r} + '/' + name + '.py')\n"
-        "heavy = [m for m in ('google.genai', 'google.cloud.bigquery', 'vertexai') if m in sys.modules]\n"
+        f"heavy = [m for m in {HEAVY_AT_PARSE!r} if m in sys.modules]\n"
         "print('HEAVY:' + ','.join(heavy))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}

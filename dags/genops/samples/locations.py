@@ -49,19 +49,3 @@ def templated_input_uri(*parts: str) -> str:
 
 
 SCHEMAS_DIR = Path(__file__).resolve().parents[1] / "schemas"  # the BigQuery schema files Terraform also reads
-
-
-def wait_for_input(task_id: str, *parts: str):
-    """A sensor for a staged input that gives its worker slot back between checks (mode="reschedule")."""
-    from datetime import timedelta
-
-    from airflow.providers.google.cloud.sensors.gcs import GCSObjectExistenceSensor
-
-    return GCSObjectExistenceSensor(
-        task_id=task_id,
-        bucket=TEMPLATED_BUCKET,
-        object=templated_input_object(*parts),
-        mode="reschedule",
-        poke_interval=timedelta(minutes=1).total_seconds(),
-        timeout=timedelta(hours=6).total_seconds(),
-    )
