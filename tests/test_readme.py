@@ -23,6 +23,8 @@ def test_readme_lists_every_setting_with_its_default():
         documented = table[name].strip("`")
         if setting.default is None:
             assert documented == "required", name
+        elif setting.default == "":
+            assert documented == "empty (feature off)", name
         elif name == "GENOPS_EVAL_THRESHOLDS":
             assert json.loads(documented) == json.loads(setting.default)
         else:
