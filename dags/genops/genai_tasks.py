@@ -9,24 +9,42 @@ from genops.generation import GenerationProfile
 GEN_AI_OPERATORS = "airflow.providers.google.cloud.operators.gen_ai"
 
 
-def _vertex_target() -> dict:
-    return {"project_id": config.templated("GENOPS_PROJECT_ID"), "location": config.templated("GENOPS_REGION")}
+def _gemini_call(
+    operator: str,
+    task_id: str,
+    profile: GenerationProfile,
+    contents: list,
+    model: str | None,
+    task_kwargs: dict,
+    **extra,
+) -> DeferredImportOperator:
+    """A deferred provider GenAI operator aimed at GENOPS_PROJECT_ID/GENOPS_REGION and the profile's model."""
+    return DeferredImportOperator(
+        task_id=task_id,
+        operator=f"{GEN_AI_OPERATORS}.{operator}",
+        operator_kwargs={
+            "project_id": config.templated("GENOPS_PROJECT_ID"),
+            "location": config.templated("GENOPS_REGION"),
+            "model": model or config.templated(profile.model_setting),
+            "contents": contents,
+            **extra,
+        },
+        **task_kwargs,
+    )
 
 
 def generate_content(
     task_id: str, *, profile: GenerationProfile, contents: list, model: str | None = None, **task_kwargs
 ) -> DeferredImportOperator:
     """GenAIGenerateContentOperator for `profile`; `model` overrides its GENOPS_ model (e.g. a tuned endpoint)."""
-    return DeferredImportOperator(
-        task_id=task_id,
-        operator=f"{GEN_AI_OPERATORS}.GenAIGenerateContentOperator",
-        operator_kwargs={
-            **_vertex_target(),
-            "model": model or config.templated(profile.model_setting),
-            "contents": contents,
-            "generation_config": profile.generation_config(),
-        },
-        **task_kwargs,
+    return _gemini_call(
+        "GenAIGenerateContentOperator",
+        task_id,
+        profile,
+        contents,
+        model,
+        task_kwargs,
+        generation_config=profile.generation_config(),
     )
 
 
@@ -34,13 +52,4 @@ def count_tokens(
     task_id: str, *, profile: GenerationProfile, contents: list, model: str | None = None, **task_kwargs
 ) -> DeferredImportOperator:
     """GenAICountTokensOperator; pushes the count to XCom key `total_tokens`."""
-    return DeferredImportOperator(
-        task_id=task_id,
-        operator=f"{GEN_AI_OPERATORS}.GenAICountTokensOperator",
-        operator_kwargs={
-            **_vertex_target(),
-            "model": model or config.templated(profile.model_setting),
-            "contents": contents,
-        },
-        **task_kwargs,
-    )
+    return _gemini_call("GenAICountTokensOperator", task_id, profile, contents, model, task_kwargs)
