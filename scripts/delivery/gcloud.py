@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -78,21 +79,26 @@ def read_object(url: str) -> bytes | None:
     raise error
 
 
-def write_object(url: str, content: bytes, *, if_generation_match: int | None = None) -> bool:
-    """Upload CONTENT to URL (`gcloud storage cp`); False when the generation precondition fails (412)."""
+def write_object(url: str, content: bytes, *, if_generation_match: int | None = None) -> int | None:
+    """Upload CONTENT to URL (`gcloud storage cp`): the new generation, None when the precondition failed (412)."""
     fd, path = tempfile.mkstemp(prefix="genops-")
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(content)
-        args = ["storage", "cp", path, url]
+        args = ["storage", "cp", path, url, "--print-created-message"]
         if if_generation_match is not None:
             args.append(f"--if-generation-match={if_generation_match}")
-        run(*args)
-        return True
-    except GcloudError as error:
-        if if_generation_match is not None and error.says(_PRECONDITION):
-            return False
-        raise
+        result = subprocess.run(["gcloud", *args], capture_output=True, text=True, check=False)
+        print(f"+ gcloud {' '.join(args)}", flush=True)
+        if result.returncode != 0:
+            error = GcloudError(args, result.returncode, result.stderr + result.stdout)
+            if if_generation_match is not None and error.says(_PRECONDITION):
+                return None
+            raise error
+        created = re.search(r"^Created: \S+#(\d+)\s*$", result.stdout + result.stderr, flags=re.M)
+        if not created:
+            raise GcloudError(args, 0, "no 'Created: URL#GENERATION' line:\n" + result.stdout + result.stderr)
+        return int(created.group(1))
     finally:
         os.unlink(path)
 

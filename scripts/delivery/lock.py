@@ -40,9 +40,8 @@ class DeployLock:
         deadline = time.monotonic() + self.wait_seconds
         content = json.dumps({"holder": self.holder, "acquired_at": now()}).encode()
         while True:
-            if gcloud.write_object(self.url, content, if_generation_match=0):
-                held = gcloud.describe_object(self.url)
-                self.generation = int(held["generation"])
+            self.generation = gcloud.write_object(self.url, content, if_generation_match=0)
+            if self.generation is not None:
                 print(f"Took the deploy lock {self.url} (generation {self.generation}).", flush=True)
                 return
             held = gcloud.describe_object(self.url)
