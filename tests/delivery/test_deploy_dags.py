@@ -22,7 +22,7 @@ MARKER, LOCK = f"dags/{release.MARKER}", f"dags/{release.LOCK}"
 DEPLOYED = {
     "count_tokens.py",
     ".airflowignore",
-    "genops/config.py",
+    "genops/core/config.py",
     "genops/schemas/model_evaluations.json",
     "genops/data/sft_train.jsonl",
     "samples/pdf_coalesce.py",
@@ -177,7 +177,7 @@ def test_a_changed_file_is_the_only_upload(cloud, tmp_path, tree):
     bucket = cloud.bucket()
     args = ["--source", str(tree), "--dag-ids", str(listing(tmp_path))]
     assert deploy(cloud, *args, *release_args(), f"gs://{bucket}/dags").returncode == 0
-    (tree / "genops" / "config.py").write_text("# changed\n")
+    (tree / "genops" / "core" / "config.py").write_text("# changed\n")
     mark = cloud.storage.traffic.mark()
     result = deploy(cloud, *args, *release_args(name="v1.0.1", commit="b" * 40), f"gs://{bucket}/dags")
     assert result.returncode == 0, result.stderr
