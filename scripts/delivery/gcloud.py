@@ -95,10 +95,11 @@ def write_object(url: str, content: bytes, *, if_generation_match: int | None = 
             if if_generation_match is not None and error.says(_PRECONDITION):
                 return None
             raise error
-        created = re.search(r"^Created: \S+#(\d+)\s*$", result.stdout + result.stderr, flags=re.M)
-        if not created:
+        # Progress dots may precede it on the same line.
+        created = re.search(r"Created: (\S+)#(\d+)", result.stdout + result.stderr)
+        if not created or created.group(1) != url:
             raise GcloudError(args, 0, "no 'Created: URL#GENERATION' line:\n" + result.stdout + result.stderr)
-        return int(created.group(1))
+        return int(created.group(2))
     finally:
         os.unlink(path)
 

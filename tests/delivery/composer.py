@@ -73,24 +73,27 @@ class DagProcessorWorker:
             "GCE_METADATA_HOST": "127.0.0.1:9",
             "NO_GCE_CHECK": "True",
         }
+        home.mkdir(parents=True, exist_ok=True)
+        self.log = home / "dag-processor.log"
         self.process = subprocess.Popen(
             [str(python), str(WORKER)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log.open("ab"),
             text=True,
             env=env,
         )
         self.lock = threading.Lock()
-        if self.process.stdout.readline().strip() != "ready":
+        if self.process.stdout.readline().strip() != "@worker ready":
             raise RuntimeError(f"the DAG processor worker ({python}) did not start")
 
     def parse(self, folder: Path) -> dict:
         with self.lock, tempfile.NamedTemporaryFile(suffix=".json") as output:
             self.process.stdin.write(json.dumps({"folder": str(folder), "output": output.name}) + "\n")
             self.process.stdin.flush()
-            if self.process.stdout.readline().strip() != "done":
-                raise RuntimeError(f"parsing {folder} crashed the DAG processor worker")
+            if self.process.stdout.readline().strip() != "@worker done":
+                tail = "\n".join(self.log.read_text(errors="replace").splitlines()[-20:])
+                raise RuntimeError(f"parsing {folder} crashed the DAG processor worker:\n{tail}")
             return json.loads(Path(output.name).read_text())
 
     def close(self) -> None:
@@ -122,6 +125,8 @@ class AirflowEnvironment(ThreadingHTTPServer):
         self.parses: list[datetime] = []  # when each processor cycle finished
         self._next_error_id = 1
         self._stop = threading.Event()
+        self._paused = threading.Event()
+        self._cycle = threading.Lock()
         super().__init__(("127.0.0.1", 0), _AirflowHandler)
         _serve(self)
         self._processor = threading.Thread(target=self._loop, daemon=True)
@@ -140,10 +145,20 @@ class AirflowEnvironment(ThreadingHTTPServer):
     # --- the DAG processor ------------------------------------------------------------------------------------
     def _loop(self) -> None:
         while not self._stop.wait(self.refresh_interval):
-            self.process_once()
+            if not self._paused.is_set():
+                self.process_once()
+
+    def pause(self) -> None:
+        """Stop parsing (after the pass under way): a DAG processor that has not come round yet."""
+        self._paused.set()
+        with self._cycle:
+            pass
+
+    def resume(self) -> None:
+        self._paused.clear()
 
     def process_once(self) -> None:
-        with tempfile.TemporaryDirectory(prefix="composer-gcs-") as scratch:
+        with self._cycle, tempfile.TemporaryDirectory(prefix="composer-gcs-") as scratch:
             folder = Path(scratch) / "dags"
             folder.mkdir()
             for name, content in self.storage.objects(self.bucket, "dags/").items():

@@ -1,9 +1,9 @@
 """The DAG processor of a stand-in Airflow environment, run with that environment's Python (Airflow 3 or 2).
 
-Imports Airflow once, prints "ready", then for each request line {"folder": ..., "output": ...} forks a
+Imports Airflow once, answers "@worker ready", then for each request line {"folder": ..., "output": ...} forks a
 child that parses FOLDER as Airflow's DAG processor does (DagBag, safe mode, the folder on sys.path, a
 fresh interpreter state per parse) and writes what Airflow would record: each DAG's id, file and tags, and
-each file's import error. Prints "done" per request. Run by tests/delivery/composer.py, never by hand.
+each file's import error. Answers "@worker done" per request. Run by tests/delivery/composer.py, never by hand.
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ def parse(folder: str) -> dict:
 
 
 def main() -> None:
-    print("ready", flush=True)
+    protocol = os.fdopen(os.dup(1), "w")  # requests are answered here; anything Airflow prints goes to stderr
+    os.dup2(2, 1)
+    print("@worker ready", file=protocol, flush=True)
     for line in sys.stdin:
         request = json.loads(line)
         pid = os.fork()
@@ -57,7 +59,7 @@ def main() -> None:
                 sys.stdout.flush()
                 os._exit(status)
         _, status = os.waitpid(pid, 0)
-        print("done" if status == 0 else "failed", flush=True)
+        print("@worker done" if status == 0 else "@worker failed", file=protocol, flush=True)
 
 
 if __name__ == "__main__":

@@ -182,7 +182,7 @@ def test_a_changed_file_is_the_only_upload(cloud, tmp_path, tree):
     result = deploy(cloud, *args, *release_args(name="v1.0.1", commit="b" * 40), f"gs://{bucket}/dags")
     assert result.returncode == 0, result.stderr
     uploads, _ = cloud.storage.traffic.since(mark)
-    assert sorted(uploads) == sorted([LOCK, "dags/genops/config.py", MARKER])
+    assert sorted(uploads) == sorted([LOCK, "dags/genops/core/config.py", MARKER])
 
 
 def test_dry_run_reports_and_changes_nothing(cloud, tree):

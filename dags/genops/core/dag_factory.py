@@ -1,4 +1,4 @@
-"""The one place that sets what every GenOps DAG shares: owner, retries, start date, catchup, macros."""
+"""The one place that sets what every GenOps DAG shares: owner, retries, start date, catchup, macros, release tag."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from genops.core import config
 from genops.core.compat import DAG
+from genops.core.release import release_tags
 
 OWNER = "genops-platform"
 # Fixed, in the past, and never computed from now(): serialized DAGs stay identical between parses.
@@ -26,7 +27,7 @@ def lab_dag(dag_id: str, *, description: str, tags: list[str], doc_md: str | Non
         dag_id=dag_id,
         description=description,
         doc_md=doc_md or description,
-        tags=sorted({"genops", *tags}),
+        tags=sorted({"genops", *tags, *release_tags()}),
         start_date=START_DATE,
         catchup=False,
         max_active_runs=1,
