@@ -29,7 +29,6 @@ from pathlib import Path
 from delivery.release import RELEASE_NAME
 
 
-
 def git(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", *args], capture_output=True, text=True, check=False)
 
