@@ -78,15 +78,15 @@ def run(command: list[str], env: dict[str, str], cwd: Path = REPO) -> subprocess
 
 
 def run_step(
-    build: dict[str, Any], step_id: str, env: dict[str, str], **given: str
+    build: dict[str, Any], step_id: str, env: dict[str, str], cwd: Path = REPO, **given: str
 ) -> subprocess.CompletedProcess[str]:
-    """Run a `bash -c` step as Cloud Build would: substitutions (the file's defaults, then `given`, which
-    also sets built-ins such as BRANCH_NAME) applied to its env and script, from the repository root."""
+    """Run a step's entrypoint and args as Cloud Build would: substitutions (the file's defaults, then `given`,
+    which also sets built-ins such as BRANCH_NAME) applied to its env and args, from CWD (the /workspace)."""
     spec = step(build, step_id)
-    assert spec.get("entrypoint") == "bash" and spec["args"][0] == "-c", f"{step_id} is not a bash -c step"
     values = {**{k: str(v) for k, v in build.get("substitutions", {}).items()}, **given}
     step_env = dict(env)
     for entry in spec.get("env", []):
         name, _, value = substitute(entry, values).partition("=")
-        step_env[name] = value
-    return run(["bash", "-c", substitute(spec["args"][1], values)], step_env)
+        if name != "PATH":  # the image's PATH; here the machine's
+            step_env[name] = value
+    return run([spec["entrypoint"], *(substitute(str(a), values) for a in spec["args"])], step_env, cwd=cwd)
