@@ -35,7 +35,7 @@ from pathlib import Path
 
 from delivery import gcloud
 from delivery.lock import DeployLock, LockTimeout
-from delivery.release import MARKER, Release, dags_prefix, exclude_argument, now, parse_time
+from delivery.release import MARKER, Release, dags_prefix, exclude_argument, now, parse_time, seconds_setting
 
 REPO = Path(__file__).resolve().parents[1]
 OK, FAILED, USAGE, LOCKED = 0, 1, 2, 4
@@ -97,14 +97,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _seconds(name: str, default: float) -> float:
-    raw = os.environ.get(name, str(default))
     try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if value < 0:
-        raise BadInput(f"{name}={raw!r} must be a number of seconds, 0 or more")
-    return value
+        return seconds_setting(name, default)
+    except ValueError as error:
+        raise BadInput(str(error)) from error
 
 
 def prepare(args: argparse.Namespace) -> tuple[str, Release | None]:

@@ -28,7 +28,7 @@ import time
 
 from delivery import gcloud
 from delivery.airflow import AirflowApi, AirflowError, Dag, ImportError_, api_version
-from delivery.release import MARKER, Release, dags_prefix, parse_time
+from delivery.release import MARKER, Release, dags_prefix, parse_time, seconds_setting
 
 OK, FAILED, USAGE, UNREACHABLE = 0, 1, 2, 3
 
@@ -152,17 +152,6 @@ def check(name: str, location: str, *, timeout: float, interval: float) -> str:
         time.sleep(interval)
 
 
-def _seconds(name: str, default: float) -> float:
-    raw = os.environ.get(name, str(default))
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if value < 0:
-        raise SystemExit(f"verify_dags: {name}={raw!r} must be a number of seconds, 0 or more.")
-    return value
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--environment", default=os.environ.get("COMPOSER_ENV", ""), help="Composer environment")
@@ -176,8 +165,12 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return USAGE
-    timeout = _seconds("VERIFY_TIMEOUT_SECONDS", 900)
-    interval = _seconds("VERIFY_INTERVAL_SECONDS", 15)
+    try:
+        timeout = seconds_setting("VERIFY_TIMEOUT_SECONDS", 900)
+        interval = seconds_setting("VERIFY_INTERVAL_SECONDS", 15)
+    except ValueError as error:
+        print(f"verify_dags: {error}", file=sys.stderr)
+        return USAGE
     try:
         gcloud.require_gcloud()
         print(check(args.environment, args.location, timeout=timeout, interval=interval), flush=True)

@@ -8,6 +8,7 @@ which release it parsed; the check waits for that tag on every DAG id the marker
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -59,6 +60,18 @@ def dags_prefix(value: str) -> str:
             "(data/, plugins/, logs/) are never deployed to."
         )
     return f"gs://{match.group(1)}/dags"
+
+
+def seconds_setting(name: str, default: float, environ: dict[str, str] | None = None) -> float:
+    """A duration in seconds from the environment variable NAME; ValueError naming it when it is not one."""
+    raw = (os.environ if environ is None else environ).get(name, str(default))
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise ValueError(f"{name}={raw!r} must be a number of seconds, 0 or more")
+    return value
 
 
 def now() -> str:

@@ -248,15 +248,7 @@ class AirflowEnvironment(ThreadingHTTPServer):
                     {"name": t, "dag_id": dag["dag_id"], "dag": {"dag_display_name": dag["dag_id"]}}
                     for t in dag["tags"]
                 ],
-                "max_active_tasks": dag["max_active_tasks"],
-                "max_active_runs": dag["max_active_runs"],
-                "max_consecutive_failed_dag_runs": 0,
-                "has_task_concurrency_limits": False,
-                "has_import_errors": False,
-                "next_dagrun": None,
-                "next_dagrun_data_interval_start": None,
-                "next_dagrun_data_interval_end": None,
-                "next_dagrun_create_after": None,
+                **_run_limits(dag),
                 "allowed_run_types": None,
                 "owners": dag["owner"],
             }
@@ -284,16 +276,23 @@ class AirflowEnvironment(ThreadingHTTPServer):
             "schedule_interval": None,
             "timetable_description": "Never, external triggers only",
             "tags": [{"name": t} for t in dag["tags"]],
-            "max_active_tasks": dag["max_active_tasks"],
-            "max_active_runs": dag["max_active_runs"],
-            "max_consecutive_failed_dag_runs": 0,
-            "has_task_concurrency_limits": False,
-            "has_import_errors": False,
-            "next_dagrun": None,
-            "next_dagrun_data_interval_start": None,
-            "next_dagrun_data_interval_end": None,
-            "next_dagrun_create_after": None,
+            **_run_limits(dag),
         }
+
+
+def _run_limits(dag: dict) -> dict:
+    """The fields v1 and v2 share: run limits and next run (none: the GenOps DAGs are manual)."""
+    return {
+        "max_active_tasks": dag["max_active_tasks"],
+        "max_active_runs": dag["max_active_runs"],
+        "max_consecutive_failed_dag_runs": 0,
+        "has_task_concurrency_limits": False,
+        "has_import_errors": False,
+        "next_dagrun": None,
+        "next_dagrun_data_interval_start": None,
+        "next_dagrun_data_interval_end": None,
+        "next_dagrun_create_after": None,
+    }
 
 
 class _AirflowHandler(_Json):

@@ -45,19 +45,28 @@ def finish(process) -> str:
     return output
 
 
+@pytest.fixture
+def releases(cloud, tmp_path):
+    """An empty bucket and, for r1 (older build) and r2 (newer build), a function starting that deploy."""
+    bucket = cloud.bucket()
+    trees = {release: make_tree(tmp_path, release) for release in ("r1", "r2")}
+
+    def deploy(release, started_at=None, **env):
+        tree, listing = trees[release]
+        return start(cloud, tree, listing, bucket, release, started_at or (OLDER if release == "r1" else NEWER), **env)
+
+    return bucket, deploy
+
+
 def tree_of(cloud, bucket):
     return {n: c for n, c in cloud.storage.objects(bucket, "dags/").items() if n != MARKER}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("first", ["older", "newer"])
-def test_two_deploys_at_once_leave_the_newest_builds_tree(cloud, tmp_path, first):
-    bucket = cloud.bucket()
-    old_tree, old_ids = make_tree(tmp_path, "r1")
-    new_tree, new_ids = make_tree(tmp_path, "r2")
-    older = lambda: start(cloud, old_tree, old_ids, bucket, "r1", OLDER)  # noqa: E731
-    newer = lambda: start(cloud, new_tree, new_ids, bucket, "r2", NEWER)  # noqa: E731
-    processes = [older(), newer()] if first == "older" else [newer(), older()]
+def test_two_deploys_at_once_leave_the_newest_builds_tree(cloud, releases, first):
+    bucket, deploy = releases
+    processes = [deploy("r1"), deploy("r2")] if first == "older" else [deploy("r2"), deploy("r1")]
     outputs = [finish(p) for p in processes]
 
     assert tree_of(cloud, bucket) == {
@@ -73,15 +82,13 @@ def test_two_deploys_at_once_leave_the_newest_builds_tree(cloud, tmp_path, first
 
 
 @pytest.mark.slow
-def test_an_older_build_finishing_last_changes_nothing(cloud, tmp_path):
-    bucket = cloud.bucket()
-    old_tree, old_ids = make_tree(tmp_path, "r1")
-    new_tree, new_ids = make_tree(tmp_path, "r2")
-    finish(start(cloud, new_tree, new_ids, bucket, "r2", NEWER))
+def test_an_older_build_finishing_last_changes_nothing(cloud, releases):
+    bucket, deploy = releases
+    finish(deploy("r2"))
     before = cloud.storage.objects(bucket)
     mark = cloud.storage.traffic.mark()
 
-    output = finish(start(cloud, old_tree, old_ids, bucket, "r1", OLDER))
+    output = finish(deploy("r1"))
 
     assert "Not deploying r1" in output and "already holds release r2" in output
     assert cloud.storage.objects(bucket) == before
@@ -89,31 +96,28 @@ def test_an_older_build_finishing_last_changes_nothing(cloud, tmp_path):
 
 
 @pytest.mark.slow
-def test_a_rollback_is_a_newer_build_of_an_older_release(cloud, tmp_path):
-    bucket = cloud.bucket()
-    old_tree, old_ids = make_tree(tmp_path, "r1")
-    new_tree, new_ids = make_tree(tmp_path, "r2")
-    finish(start(cloud, old_tree, old_ids, bucket, "r1", OLDER))
-    finish(start(cloud, new_tree, new_ids, bucket, "r2", NEWER))
-    finish(start(cloud, old_tree, old_ids, bucket, "r1", "2026-11-30T11:00:00+00:00"))  # deploy r1 again, later
+def test_a_rollback_is_a_newer_build_of_an_older_release(cloud, releases):
+    bucket, deploy = releases
+    finish(deploy("r1"))
+    finish(deploy("r2"))
+    finish(deploy("r1", "2026-11-30T11:00:00+00:00"))  # deploy r1 again, from a later build
     assert tree_of(cloud, bucket)["dags/count_tokens.py"] == b"# r1\n"
     assert "dags/only_in_r2.py" not in tree_of(cloud, bucket)
     assert json.loads(cloud.storage.objects(bucket, MARKER)[MARKER])["release"] == "r1"
 
 
 @pytest.mark.slow
-def test_a_held_lock_is_waited_for_then_a_stale_one_is_broken(cloud, tmp_path):
-    bucket = cloud.bucket()
-    tree, ids = make_tree(tmp_path, "r1")
+def test_a_held_lock_is_waited_for_then_a_stale_one_is_broken(cloud, releases):
+    bucket, deploy = releases
     cloud.storage.put(bucket, LOCK, b'{"holder": "a build that is still running"}')
 
-    waited = start(cloud, tree, ids, bucket, "r1", OLDER, DEPLOY_LOCK_WAIT_SECONDS="3")
+    waited = deploy("r1", DEPLOY_LOCK_WAIT_SECONDS="3")
     output, _ = waited.communicate(timeout=120)
     assert waited.returncode == 4, output
     assert "a build that is still running" in output and "did not finish within 3s" in output
     assert MARKER not in cloud.storage.objects(bucket, "dags/")
 
     time.sleep(1.5)
-    output = finish(start(cloud, tree, ids, bucket, "r1", OLDER, DEPLOY_LOCK_STALE_SECONDS="1"))
+    output = finish(deploy("r1", DEPLOY_LOCK_STALE_SECONDS="1"))
     assert "Breaking a stale deploy lock" in output
     assert MARKER in cloud.storage.objects(bucket, "dags/") and LOCK not in cloud.storage.objects(bucket, "dags/")
