@@ -33,9 +33,9 @@ What is arranged around it, and why
 
 What is reported, per file
     first loop: the parent's pre-import + the child's parse in the restart run's first loop.
-    parse: wall time in the forked child, from just before the fork to the end of the processor's parse
+    steady parse: wall time in the forked child, from just before the fork to the end of the processor's parse
         function (fork, child set-up, importing the file and whatever it imports that the parent has not,
-        building and serializing the DAGs): median of the steady loops; CPU: the child's CPU time
+        building and serializing the DAGs), best and median of the steady loops; CPU: the child's CPU time
         (`time.process_time`) over the same span, median.
     child peak RSS (VmHWM, shared copy-on-write pages included) and private memory (smaps_rollup Private_*);
     the modules the child imported that the parent had not (`--json` lists them; `--profile DIR` writes a
@@ -44,8 +44,9 @@ What is reported, per file
     collected by the manager), the deploy run's, and the DAG processor parent's peak RSS.
 
 Targets (--check exits 1 and names the file and figure when one is missed)
-    - steady-state parse within 2x the floor's, compared on CPU time: on this shared machine a 50 ms child's
-      wall time is mostly waiting for a core (the tables show both);
+    - steady-state parse within 2x the floor's, on both its wall time (best steady loop: on this shared
+      machine waiting for a core only adds time) and its CPU time (median), so a parse that computes too much
+      and one that waits (network, disk, sleep) are both caught;
     - the restart run's first loop over the whole folder under 15 s;
     - no file's parse (first loop, or the steady median) over 1 s, the parse time Composer flags.
 The deploy run (new DAGs into an empty DB) is reported, not checked: Airflow 2 then also syncs DAG permissions,
@@ -333,6 +334,7 @@ def summarize(events: list[dict]) -> dict:
             "preimport_modules": row["preimport"][0]["modules"],
             "first_s": children[0]["wall_s"],
             "steady_s": statistics.median(c["wall_s"] for c in steady),
+            "best_s": min(c["wall_s"] for c in steady),
             "steady_cpu_s": statistics.median(c["cpu_s"] for c in steady),
             "walls_s": [c["wall_s"] for c in children],
             "processor_durations_s": [c["duration_s"] for c in row["collected"]],
@@ -355,13 +357,14 @@ def summarize(events: list[dict]) -> dict:
 def misses(results: list[dict]) -> list[str]:
     found = []
     for r in results:
-        floor, tag = r["floor"]["steady_cpu_s"], f"Airflow {r['airflow']}"
+        floor, tag = r["floor"], f"Airflow {r['airflow']}"
         for name, f in r["files"].items():
-            if f["steady_cpu_s"] > RATIO_TARGET * floor:
-                found.append(
-                    f"{tag}: {name}: steady-state parse takes {_ms(f['steady_cpu_s'])} CPU, "
-                    f"{f['steady_cpu_s'] / floor:.1f}x the floor's {_ms(floor)} (target <= {RATIO_TARGET:g}x)"
-                )
+            for key, what in (("best_s", "wall time (best loop)"), ("steady_cpu_s", "CPU time (median)")):
+                if f[key] > RATIO_TARGET * floor[key]:
+                    found.append(
+                        f"{tag}: {name}: steady-state parse {what} {_ms(f[key])} is {f[key] / floor[key]:.1f}x "
+                        f"the floor's {_ms(floor[key])} (target <= {RATIO_TARGET:g}x)"
+                    )
             slowest = max(f["first_s"], f["steady_s"])
             if slowest > PARSE_FLAG_S:
                 found.append(f"{tag}: {name}: a parse takes {slowest:.2f} s (flagged over {PARSE_FLAG_S:g} s)")
@@ -389,7 +392,7 @@ def table(r: dict) -> str:
         f"{r['first_loop_s']:.1f} s (into an empty metadata DB {r['deploy_first_loop_s']:.1f} s); "
         f"DAG processor peak RSS {_mib(r['parent_peak_kib'])}.",
         "",
-        "| DAG file | first loop: pre-import + parse | steady parse (CPU) | CPU x floor "
+        "| DAG file | first loop: pre-import + parse | steady parse: best / median (CPU) | x floor: wall, CPU "
         "| child peak RSS (private) | modules imported in the child |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -397,16 +400,17 @@ def table(r: dict) -> str:
     def row(name: str, f: dict) -> str:
         return (
             f"| {name} | {_ms(f['preimport_s'])} + {_ms(f['first_s'])} "
-            f"| {_ms(f['steady_s'])} ({_ms(f['steady_cpu_s'])}) | {f['steady_cpu_s'] / floor['steady_cpu_s']:.1f} "
+            f"| {_ms(f['best_s'])} / {_ms(f['steady_s'])} ({_ms(f['steady_cpu_s'])}) "
+            f"| {f['best_s'] / floor['best_s']:.1f}, {f['steady_cpu_s'] / floor['steady_cpu_s']:.1f} "
             f"| {_mib(f['child_peak_kib'])} ({_mib(f['child_private_kib'])}) | {len(f['child_imports'])} |"
         )
 
     lines.append(row("floor: two `EmptyOperator`s", floor))
     lines += [row(f"`{name}`", f) for name, f in files.items()]
     first = sum(f["preimport_s"] + f["first_s"] for f in files.values())
-    steady = sum(f["steady_s"] for f in files.values())
-    steady_cpu = sum(f["steady_cpu_s"] for f in files.values())
-    lines.append(f"| **all {len(files)} files** | {first:.2f} s | {steady:.2f} s ({steady_cpu:.2f} s) | | | |")
+    best, median = (sum(f[key] for f in files.values()) for key in ("best_s", "steady_s"))
+    cpu = sum(f["steady_cpu_s"] for f in files.values())
+    lines.append(f"| **all {len(files)} files** | {first:.2f} s | {best:.2f} / {median:.2f} s ({cpu:.2f} s) | | | |")
     return "\n".join(lines)
 
 
