@@ -82,6 +82,15 @@ def sdk_request(method: str, *, model: str, contents, config) -> tuple[object, d
     return parameters, json.loads(json.dumps(_common.convert_to_dict(body), default=lambda v: getattr(v, "value", v)))
 
 
+def server_error(code: int = 503, status: str = "UNAVAILABLE"):
+    """The error google-genai raises for a 5xx answer from Vertex AI."""
+    from google.genai import errors
+
+    return errors.ServerError(
+        code, {"error": {"code": code, "message": "The service is unavailable.", "status": status}}
+    )
+
+
 def estimated_tokens(body: dict) -> int:
     """A stand-in tokenizer: about four characters per token of everything the request sends as input."""
     sent = {key: body.get(key) for key in ("contents", "systemInstruction", "tools")}
@@ -98,6 +107,8 @@ class FakeGenAIClient:
     # States `tunings.get` returns, one per call (the last repeats); `tuning_error` is set on a failed job.
     tuning_states: list[str] = field(default_factory=lambda: ["JOB_STATE_SUCCEEDED"])
     tuning_error: str = "Training data has 3 examples with more than 131072 tokens."
+    # Raised by the next generate_content calls, one each, after the call is recorded (transient failures).
+    failures: list[Exception] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
 
     def __post_init__(self):
@@ -112,7 +123,9 @@ class FakeGenAIClient:
         return f"{self.reply} [{model}]"
 
     def before_answer(self) -> None:
-        """Runs after the call is recorded, before it is answered (scripted clients raise or re-enter here)."""
+        """Runs after the call is recorded, before it is answered: raises the next injected failure."""
+        if self.failures:
+            raise self.failures.pop(0)
 
 
 class _Models:

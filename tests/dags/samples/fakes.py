@@ -39,6 +39,7 @@ class ScriptedGenAIClient(FakeGenAIClient):
         return [call.kwargs for call in self.calls if call.method == "generate_content"]
 
     def before_answer(self) -> None:
+        super().before_answer()
         if self.during_generate:
             self.during_generate()
         if self.error:
