@@ -9,23 +9,23 @@ locals {
   # key => { identity (modules/service_accounts), scope, role ("roles/..." or "custom:<key of custom_roles>"),
   # condition (null or a key of local.conditions) }. Scopes: project; data_bucket; dags_bucket (the
   # Composer environment's bucket); tables (each table the DAGs write, one grant per table).
-  identity_grants = merge(
-    {
-      "composer project composer.worker"  = { identity = "composer", scope = "project", role = "roles/composer.worker", condition = null }
-      "composer project aiplatform.user"  = { identity = "composer", scope = "project", role = "roles/aiplatform.user", condition = null }
-      "composer project bigquery.jobUser" = { identity = "composer", scope = "project", role = "roles/bigquery.jobUser", condition = null }
-      "composer data_bucket objectAdmin"  = { identity = "composer", scope = "data_bucket", role = "roles/storage.objectAdmin", condition = null }
-      "composer tables table_writer"      = { identity = "composer", scope = "tables", role = "custom:table_writer", condition = null }
-      "deploy project logWriter"          = { identity = "deploy", scope = "project", role = "roles/logging.logWriter", condition = null }
-      "deploy project deploy_check"       = { identity = "deploy", scope = "project", role = "custom:deploy_check", condition = null }
-      "deploy dags_bucket deploy_dags"    = { identity = "deploy", scope = "dags_bucket", role = "custom:deploy_dags", condition = "dags_prefix" }
-      "test project logWriter"            = { identity = "test", scope = "project", role = "roles/logging.logWriter", condition = null }
-    },
-    # The grounded_gemini sample searches a Vertex AI Search data store; data stores have no IAM of their own.
-    var.genops_search_data_store == "" ? {} : {
-      "composer project discoveryengine.viewer" = { identity = "composer", scope = "project", role = "roles/discoveryengine.viewer", condition = null }
-    },
-  )
+  identity_grants = merge(local.platform_grants, var.genops_search_data_store == "" ? {} : local.search_grants)
+  platform_grants = {
+    "composer project composer.worker"  = { identity = "composer", scope = "project", role = "roles/composer.worker", condition = null }
+    "composer project aiplatform.user"  = { identity = "composer", scope = "project", role = "roles/aiplatform.user", condition = null }
+    "composer project bigquery.jobUser" = { identity = "composer", scope = "project", role = "roles/bigquery.jobUser", condition = null }
+    "composer data_bucket objectAdmin"  = { identity = "composer", scope = "data_bucket", role = "roles/storage.objectAdmin", condition = null }
+    "composer tables table_writer"      = { identity = "composer", scope = "tables", role = "custom:table_writer", condition = null }
+    "deploy project logWriter"          = { identity = "deploy", scope = "project", role = "roles/logging.logWriter", condition = null }
+    "deploy project deploy_check"       = { identity = "deploy", scope = "project", role = "custom:deploy_check", condition = null }
+    "deploy dags_bucket deploy_dags"    = { identity = "deploy", scope = "dags_bucket", role = "custom:deploy_dags", condition = "dags_prefix" }
+    "test project logWriter"            = { identity = "test", scope = "project", role = "roles/logging.logWriter", condition = null }
+  }
+  # Only with genops_search_data_store: the grounded_gemini sample searches a Vertex AI Search data store
+  # (data stores have no IAM of their own).
+  search_grants = {
+    "composer project discoveryengine.viewer" = { identity = "composer", scope = "project", role = "roles/discoveryengine.viewer", condition = null }
+  }
 
   # Roles no predefined role fits without granting more; each permission is needed by terraform/iam_needs.yaml.
   custom_roles = {

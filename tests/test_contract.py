@@ -140,10 +140,13 @@ def deploy_branch_problems(root: Path) -> list[str]:
         problems.append(f"the deploy trigger must fire on var.deploy's branch or tag; it pushes on {push}")
     passed = _block(root, "resource", ("google_cloudbuild_trigger", "this"), "modules/cloudbuild")["substitutions"]
     deploy_ref = locals_of(module).get("deploy_ref")
-    if passed.get("_DEPLOY_REF") != "${local.deploy_ref}" or deploy_ref != "${coalesce(var.deploy.branch, var.deploy.tag)}":
+    if (
+        passed.get("_DEPLOY_REF") != "${local.deploy_ref}"
+        or deploy_ref != "${coalesce(var.deploy.branch, var.deploy.tag)}"
+    ):
         problems.append(
-            f"the triggers pass _DEPLOY_REF={passed.get('_DEPLOY_REF')!r} (local.deploy_ref={deploy_ref!r}); it must be "
-            "the branch or tag regex the deploy trigger fires on"
+            f"the triggers pass _DEPLOY_REF={passed.get('_DEPLOY_REF')!r} (local.deploy_ref={deploy_ref!r}); "
+            "it must be the branch or tag regex the deploy trigger fires on"
         )
     default = (variable_default("cloudbuild_deploy", _terraform(root)) or {}).get("branch")
     guard = (yaml.safe_load((root / "cloudbuild.yaml").read_text()).get("substitutions") or {}).get("_DEPLOY_REF")
@@ -324,7 +327,11 @@ def test_report_and_training_prefixes_match_the_lifecycle_rules():
 
 @pytest.fixture
 def tree(tmp_path) -> Path:
-    """A scratch copy of everything the contract reads."""
+    return scratch_copy(tmp_path)
+
+
+def scratch_copy(tmp_path: Path) -> Path:
+    """A scratch copy of everything the contract reads (tests/terraform/test_platform.py breaks copies too)."""
     root = tmp_path / "repo"
     ignore = shutil.ignore_patterns("__pycache__", ".terraform", ".terraform.lock.hcl", "*.tfstate*", "*.tfplan")
     shutil.copytree(REPO / "terraform", root / "terraform", ignore=ignore)
@@ -436,7 +443,8 @@ BREAKAGES = [
         '_DEPLOY_REF      = "^main$"',
         "deploy_branch",
         [
-            "the triggers pass _DEPLOY_REF='^main$' (local.deploy_ref='${coalesce(var.deploy.branch, var.deploy.tag)}'); "
+            "the triggers pass _DEPLOY_REF='^main$' "
+            "(local.deploy_ref='${coalesce(var.deploy.branch, var.deploy.tag)}'); "
             "it must be the branch or tag regex the deploy trigger fires on"
         ],
     ),
