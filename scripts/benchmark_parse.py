@@ -7,23 +7,25 @@ What runs: Airflow's own code
     temporary AIRFLOW_HOME with a real SQLite metadata DB (`airflow db migrate`) and runs, in a fresh
     interpreter, the real `airflow dag-processor --num-runs N` command: on Airflow 3 through `airflow.__main__`
     (the DagProcessorJobRunner and its DagFileProcessorManager loop); on Airflow 2 the command's body (job runner,
-    manager in standalone mode, `run_job`) without its refusal of SQLite, guarding against a scheduler writing
-    alongside, which does not run here. For every file
-    the long-lived parent pre-imports the file's top-level `airflow.*` imports (`[dag_processor]` / Airflow 2
-    `[scheduler] parsing_pre_import_modules`, on by default) and forks a child that parses the file and
-    serializes its DAGs (Airflow 2's child also writes them to the DB; Airflow 3's parent does).
+    manager in standalone mode, `run_job`) without its refusal of SQLite, which guards against a scheduler
+    writing alongside; none runs here. For every file the long-lived parent pre-imports the file's top-level
+    `airflow.*` imports (`[dag_processor]` / Airflow 2 `[scheduler] parsing_pre_import_modules`, on by default)
+    and forks a child that parses the file and serializes its DAGs (Airflow 2's child also writes them to the
+    DB; Airflow 3's parent does).
     It runs twice over the same DB: "deploy" (1 loop into the empty DB, which also fills the bytecode cache)
     and "restart" (a fresh processor, 1 + --loops loops), which is what the tables report.
 
 What is arranged around it, and why
-    - The floor, a minimal two-task DAG (two EmptyOperators, FLOOR_DAG), is parsed in the same processor run,
-      interleaved with the DAG files, so it sees the same parent and the same machine load: the processor is
-      pointed at a folder holding symlinks to every entry of the DAGs folder (the files parsed are the real
-      ones; `genops` is imported through the symlink) plus the floor file.
+    - The floor, a minimal two-task DAG (two EmptyOperators: FLOOR_IMPORTS + FLOOR_BODY), is parsed in the
+      same processor run, interleaved with the DAG files, so it sees the same parent and the same machine load:
+      the processor is pointed at a folder holding symlinks to every entry of the DAGs folder (the files parsed
+      are the real ones; `genops` is imported through the symlink) plus the floor file.
     - Settings changed from Airflow's defaults: `min_file_process_interval = 0` (loops back to back);
       `parsing_processes = 1` (one file at a time: each figure is the file's own on a 2-core machine;
       Airflow 2 forces 1 on SQLite anyway); Airflow 2's `standalone_dag_processor = True` (Composer 3 runs a
-      separate DAG processor). Python's bytecode cache is on (as in Composer's images), in the run's own folder.
+      separate DAG processor). Python's bytecode cache is on, in the run's own folder (PYTHONPYCACHEPREFIX):
+      `uv pip install` writes no .pyc and PYTHONDONTWRITEBYTECODE may be set, and without a cache every child
+      would compile from source each module it imports, which a processor with compiled packages does not.
     - Observers, installed before the command starts, wrap three functions and call them unchanged: the
       parent's pre-import (`processor._pre_import_airflow_modules` on 3, `DagFileProcessorProcess.import_modules`
       on 2) to time it and mark the fork that follows; the child's parse (`processor._parse_file` on 3,

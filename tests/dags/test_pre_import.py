@@ -4,8 +4,8 @@ Airflow's DAG processor imports each DAG file's top-level `airflow.*` imports on
 (`parsing_pre_import_modules`), before it forks the child that parses the file; anything else the file pulls
 in is imported again in every child, on every parse. Every GenOps DAG builds TaskFlow tasks, and on Airflow 3
 `from airflow.sdk import task` (what genops.core.compat does) loads @task's module lazily, in the child: the
-standard provider's decorator and PythonOperator modules and `packaging`, about 40 modules and half the
-child's CPU per parse (see README, "Parse-time benchmark"). So every DAG file names that module at top level.
+standard provider's decorator and PythonOperator modules and `packaging`, about 40 modules and a quarter to a
+third of a lab child's CPU per parse (README, "Parse-time benchmark"). So every DAG file names it at top level.
 """
 
 from __future__ import annotations
