@@ -72,6 +72,7 @@ with lab_dag(
         write_disposition="WRITE_APPEND",
         create_disposition="CREATE_NEVER",  # Terraform owns the table, its partitioning and clustering
         autodetect=False,
+        deferrable=True,  # waits for the load in the triggerer, not in a worker slot
         pre_execute=check_before_execute,
     )
 
