@@ -431,7 +431,16 @@ class FakeBigQuery:
     job_error: str | None = None  # when set, every job inserted here ends with this error
 
     def insert_job(self, configuration, job_id, project_id, location, nowait, retry, timeout):
+        import re
+
         checked_job_configuration(configuration)
+        for name, value, pattern in (
+            ("project_id", project_id, r"[a-z][a-z0-9-]{4,28}[a-z0-9]"),
+            ("location", location, r"[A-Za-z0-9-]+"),
+            ("job_id", job_id, r"[A-Za-z0-9_-]{1,1024}"),
+        ):
+            if value is not None and not re.fullmatch(pattern, value):
+                raise ValueError(f"400 Invalid {name} {value!r}")  # what jobs.insert answers
         job_id = job_id or f"job_{len(self.jobs) + 1}"
         self.jobs.append({"configuration": configuration, "job_id": job_id, "project_id": project_id})
         for uri in configuration.get("load", {}).get("sourceUris", []):
