@@ -55,6 +55,14 @@ BREAKAGES = [
     ),
     (
         "deploy trigger firing on every branch",
+        "terraform/variables_cloudbuild.tf",
+        'default     = { branch = "^main$" }',
+        'default     = { branch = ".*" }',
+        "triggers",
+        "default: the deploy trigger's branch regex '.*' also fires on ['feature/x', 'main-old'",
+    ),
+    (
+        "deploy trigger on every branch whose name contains main",
         "terraform/environments/dev.tfvars",
         'cloudbuild_deploy = { branch = "^main$" }',
         'cloudbuild_deploy = { branch = "main" }',
