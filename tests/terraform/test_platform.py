@@ -176,6 +176,14 @@ BREAKAGES = [
         "custom role table_writer names bigquery.tables.updatedata, which no predefined role has",
     ),
     (
+        "4: the deploy role grows a permission nothing needs",
+        IAM,
+        'permissions = ["composer.environments.get"]',
+        'permissions = ["composer.environments.get", "composer.environments.executeAirflowCommand"]',
+        "iam",
+        "custom role deploy_check gives deploy composer.environments.executeAirflowCommand",
+    ),
+    (
         "5: pull request builds run as the deploy account",
         IAM,
         'identity = "test", scope = "project", role = "roles/logging.logWriter"',
