@@ -6,6 +6,7 @@ import pytest
 
 from genops.core import credentials
 from genops.core.compat import AirflowFailException
+from tests.dags.conftest import like_google_auth_default
 from tests.dags.fakes import install_fake_genai
 from tests.dags.runner import run_dag
 
@@ -31,13 +32,13 @@ def test_missing_credentials_fail_without_retry_and_say_how_to_provide_them(no_c
 def test_credentials_found_pass_and_are_checked_once_per_connection(google_credentials):
     calls = []
 
-    def default(*args, **kwargs):
+    def found(arguments):
         from google.auth.credentials import AnonymousCredentials
 
-        calls.append(kwargs.get("scopes"))
+        calls.append(arguments["scopes"])
         return AnonymousCredentials(), None
 
-    google_credentials.setattr("google.auth.default", default)
+    google_credentials.setattr("google.auth.default", like_google_auth_default(found))
     credentials.require_google_credentials()
     credentials.require_google_credentials()
 
