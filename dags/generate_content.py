@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
+
 from genops.core.compat import task
 from genops.core.dag_factory import lab_dag
 from genops.gemini import tasks as gemini
@@ -14,9 +16,7 @@ with lab_dag(
     tags=["lab", "generate"],
 ) as dag:
     responses = {
-        profile.name: gemini.generate_content(
-            f"generate_{profile.name}", profile=profile, contents=[SAMPLE_PROMPT]
-        ).output
+        profile.name: gemini.generate_content(f"generate_{profile.name}", profile=profile, contents=[SAMPLE_PROMPT])
         for profile in PROFILES
     }
 

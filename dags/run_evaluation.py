@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC
 
+import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
+
 from genops.core import config
 from genops.core.compat import Param, get_current_context, task
 from genops.core.dag_factory import lab_dag
@@ -33,9 +35,7 @@ with lab_dag(
         from genops.evaluation.scoring import generate_responses
 
         model = config.get(get_current_context()["params"]["model_setting"])
-        return generate_responses(
-            examples, model=model, project_id=config.get("GENOPS_PROJECT_ID"), location=config.get("GENOPS_REGION")
-        )
+        return generate_responses(examples, model=model)
 
     @task
     def evaluate(rows: list[dict], run_name: str) -> dict:

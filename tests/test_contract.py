@@ -152,20 +152,46 @@ def _trigger_passes(root: Path) -> set[str]:
     return set(_block(root, "resource", ("google_cloudbuild_trigger", "this"), "modules/cloudbuild")["substitutions"])
 
 
-def deploy_ref_problems(root: Path) -> list[str]:
-    """Only the deploy trigger deploys, from the refs it fires on: the triggers pass the ref pattern and the
-    release branch, and the build's first step decides from exactly those and the ref that started it."""
+def deploy_branch_problems(root: Path) -> list[str]:
+    """Only the deploy trigger (pushes, as the deploy account) sets _DEPLOY=true; it passes cloudbuild.yaml the
+    very branch or tag regex it fires on as _DEPLOY_REF, with _ENVIRONMENT and _RELEASE_BRANCH; pull requests run
+    as the test account; and the build's first step (deploy-guard) decides from exactly those and the ref that
+    started it."""
     problems = []
-    triggers = locals_of(_terraform(root, "modules/cloudbuild"))["triggers"]
+    module = _terraform(root, "modules/cloudbuild")
+    triggers = locals_of(module)["triggers"]
     deploying = {name: t for name, t in triggers.items() if t["deploy"] is True}
     if len(deploying) != 1 or any(t["pull_request"] for t in deploying.values()):
         problems.append(f"exactly one trigger, on pushes only, may set _DEPLOY=true; got {sorted(deploying)}")
+    accounts = {name: t["service_account"] for name, t in triggers.items()}
+    if accounts != {"test": "${var.service_accounts.test}", "deploy": "${var.service_accounts.deploy}"}:
+        problems.append(f"pull requests must run as the test account and deploys as the deploy account; got {accounts}")
+    push = [t["push"] for t in deploying.values()]
+    if push != [[{"branch": "${var.deploy.branch}", "tag": "${var.deploy.tag}"}]]:
+        problems.append(f"the deploy trigger must fire on var.deploy's branch or tag; it pushes on {push}")
+    passed = _block(root, "resource", ("google_cloudbuild_trigger", "this"), "modules/cloudbuild")["substitutions"]
+    deploy_ref = locals_of(module).get("deploy_ref")
+    if (
+        passed.get("_DEPLOY_REF") != "${local.deploy_ref}"
+        or deploy_ref != "${coalesce(var.deploy.branch, var.deploy.tag)}"
+    ):
+        problems.append(
+            f"the triggers pass _DEPLOY_REF={passed.get('_DEPLOY_REF')!r} (local.deploy_ref={deploy_ref!r}); "
+            "it must be the branch or tag regex the deploy trigger fires on"
+        )
+    default = (variable_default("cloudbuild_deploy", _terraform(root)) or {}).get("branch")
+    guard = (yaml.safe_load((root / "cloudbuild.yaml").read_text()).get("substitutions") or {}).get("_DEPLOY_REF")
+    if guard is not None and str(guard) != default:
+        problems.append(
+            f"cloudbuild.yaml defaults _DEPLOY_REF to {guard!r} but the deploy trigger fires on {default!r} "
+            "(cloudbuild_deploy default)"
+        )
     missing = [name for name in TRIGGER_SUBSTITUTIONS if name not in _trigger_passes(root)]
     if missing:
         problems.append(f"terraform/modules/cloudbuild triggers do not pass {', '.join(missing)}")
     build = yaml.safe_load((root / "cloudbuild.yaml").read_text())
-    guard = next((s for s in build["steps"] if s.get("id") == "deploy-guard"), None)
-    env = dict(entry.split("=", 1) for entry in (guard or {}).get("env", []))
+    guard_step = next((s for s in build["steps"] if s.get("id") == "deploy-guard"), None)
+    env = dict(entry.split("=", 1) for entry in (guard_step or {}).get("env", []))
     for name, value in GUARD_READS.items():
         if env.get(name) != value:
             problems.append(f"the deploy-guard step must pass {name}={value} (has {env.get(name)!r})")
@@ -249,8 +275,10 @@ def dag_prefix_problems(root: Path, scratch: Path) -> list[str]:
     for i, other in enumerate(OTHER_PREFIXES):
         if deploy_accepts(root, other, scratch / f"other-{i}"):
             problems.append(f"scripts/deploy_dags.py accepts {other}, which is not the environment's DAG folder")
-    grant = _block(root, "resource", ("google_storage_bucket_iam_member", "dags"), "modules/cloudbuild")
-    condition = grant["lifecycle"][0]["precondition"][0]["condition"]
+    (prefix_variable,) = [
+        b.body for b in blocks("variable", _terraform(root, "modules/cloudbuild")) if b.labels == ("dag_gcs_prefix",)
+    ]
+    condition = prefix_variable["validation"][0]["condition"]
     pattern = re.search(r'regex\("([^"]+)"', condition).group(1).replace("\\\\", "\\")
     if not re.search(pattern, COMPOSER_DAG_PREFIX):
         problems.append(f"terraform/modules/cloudbuild rejects {COMPOSER_DAG_PREFIX} ({pattern})")
@@ -300,15 +328,6 @@ def lifecycle_problems(root: Path) -> list[str]:
     return problems
 
 
-# Until issue 10's triggers (terraform/modules/cloudbuild) pass _DEPLOY_REF, _ENVIRONMENT and _RELEASE_BRANCH,
-# the two checks that need them are expected to fail; strict, so they must pass once that is merged.
-BEFORE_TRIGGER_CONTRACT = pytest.mark.xfail(
-    "_DEPLOY_REF" not in _trigger_passes(REPO),
-    reason="terraform/modules/cloudbuild does not pass _DEPLOY_REF, _ENVIRONMENT, _RELEASE_BRANCH yet (issue 10)",
-    strict=True,
-)
-
-
 # --- The real tree keeps the contract ------------------------------------------------------------------------------
 
 
@@ -317,15 +336,13 @@ def test_dag_code_reads_exactly_the_genops_settings_composer_sets():
     assert not problems, "\n".join(problems)
 
 
-@BEFORE_TRIGGER_CONTRACT
 def test_every_substitution_the_build_uses_is_declared_and_every_declared_one_is_used():
     problems = substitution_problems(REPO)
     assert not problems, "\n".join(problems)
 
 
-@BEFORE_TRIGGER_CONTRACT
 def test_only_the_deploy_trigger_deploys_from_the_refs_it_fires_on():
-    problems = deploy_ref_problems(REPO)
+    problems = deploy_branch_problems(REPO)
     assert not problems, "\n".join(problems)
 
 
@@ -351,7 +368,11 @@ def test_report_and_training_prefixes_match_the_lifecycle_rules():
 
 @pytest.fixture
 def tree(tmp_path) -> Path:
-    """A scratch copy of everything the contract reads."""
+    return scratch_copy(tmp_path)
+
+
+def scratch_copy(tmp_path: Path) -> Path:
+    """A scratch copy of everything the contract reads (tests/terraform/test_platform.py breaks copies too)."""
     root = tmp_path / "repo"
     ignore = shutil.ignore_patterns("__pycache__", ".terraform", ".terraform.lock.hcl", "*.tfstate*", "*.tfplan")
     shutil.copytree(REPO / "terraform", root / "terraform", ignore=ignore)
@@ -375,7 +396,7 @@ SCHEMA_FILE_IN_TREE = results.SCHEMA_FILE.resolve().relative_to(REPO)
 CHECKS = {
     "genops": genops_problems,
     "substitutions": substitution_problems,
-    "deploy_ref": deploy_ref_problems,
+    "deploy_branch": deploy_branch_problems,
     "schema": lambda tree: schema_problems(tree, tree / SCHEMA_FILE_IN_TREE),
     "dag_prefix": lambda tree: dag_prefix_problems(tree, Path(tempfile.mkdtemp(dir=tree.parent))),
     "lifecycle": lifecycle_problems,
@@ -451,8 +472,31 @@ BREAKAGES = [
         "cloudbuild.yaml",
         "DEPLOY_REF=$_DEPLOY_REF",
         "DEPLOY_REF=^main$",
-        "deploy_ref",
+        "deploy_branch",
         ["the deploy-guard step must pass DEPLOY_REF=$_DEPLOY_REF (has '^main$')"],
+    ),
+    (
+        "the deploy trigger passes a fixed ref",
+        CLOUDBUILD_MAIN,
+        "_DEPLOY_REF      = local.deploy_ref",
+        '_DEPLOY_REF      = "^main$"',
+        "deploy_branch",
+        [
+            "the triggers pass _DEPLOY_REF='^main$' "
+            "(local.deploy_ref='${coalesce(var.deploy.branch, var.deploy.tag)}'); "
+            "it must be the branch or tag regex the deploy trigger fires on"
+        ],
+    ),
+    (
+        "pull requests run as the deploy account",
+        CLOUDBUILD_MAIN,
+        "service_account  = var.service_accounts.test",
+        "service_account  = var.service_accounts.deploy",
+        "deploy_branch",
+        [
+            "pull requests must run as the test account and deploys as the deploy account; got "
+            "{'test': '${var.service_accounts.deploy}', 'deploy': '${var.service_accounts.deploy}'}"
+        ],
     ),
     (
         "the table uses another schema file",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
+
 from genops.core import config
 from genops.core.compat import get_current_context, task
 from genops.core.dag_factory import lab_dag
@@ -71,5 +73,5 @@ with lab_dag(
         )
         return {"records": records, "facts": summary, "report": report}
 
-    document = check_report(report.output, exported["summary"], exported["records"])
+    document = check_report(report, exported["summary"], exported["records"])
     outputs.write_json.override(task_id="write_report_file")(document, name="report.json")

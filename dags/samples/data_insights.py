@@ -7,6 +7,8 @@ schema and all four are checked before the insights report is written to GCS.
 
 from __future__ import annotations
 
+import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
+
 from genops.core import config
 from genops.core.compat import TaskGroup, task
 from genops.core.dag_factory import lab_dag
@@ -37,14 +39,14 @@ with lab_dag(
     tokens = gemini.count_tokens(
         "count_tokens", profile=insights.PROFILE, contents=insights.question_contents(insights.LONGEST_QUESTION, sample)
     )
-    gate = within_budget(tokens.output["total_tokens"])
+    gate = within_budget(tokens)
     insights.SOURCE_TABLE.gate("source_configured") >> sample
 
     with TaskGroup("gemini_insights", tooltip="One Gemini question per analysis, all about the same sample") as ask:
         answers = {
             name: gemini.generate_content(
                 f"ask_{name}", profile=insights.PROFILE, contents=insights.question_contents(question, sample)
-            ).output
+            )
             for name, question in insights.QUESTIONS.items()
         }
     gate >> ask

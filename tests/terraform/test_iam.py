@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
-from tests.terraform.hcl_tree import REPO, TERRAFORM, blocks, load, locals_of, tf_files
+from tests.terraform.hcl_tree import REPO, TERRAFORM, blocks, load, locals_of, strings, tf_files
 
 BASIC_ROLES = {"roles/owner", "roles/editor", "roles/viewer"}
 ROLE = re.compile(r"roles/[A-Za-z0-9_.]+")
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return [value] if isinstance(value, str) else []
-
-
 def _roles_in(path: Path) -> set[str]:
-    return {role for text in _strings(load(path)) for role in ROLE.findall(text)}
+    return {role for text in strings(load(path)) for role in ROLE.findall(text)}
 
 
 def test_roles_were_found():
@@ -47,19 +38,22 @@ def test_iam_is_additive_and_keyless():
 
 
 def test_every_grant_uses_a_role_the_scan_can_see():
-    """A role built from a variable would escape the basic-role check above."""
+    """A role built from a variable would escape the basic-role check above: a grant names a literal role, or
+    one of iam.tf's table (literal predefined roles, or custom roles whose permissions are literal)."""
     for resource in blocks("resource"):
         if resource.labels[0].endswith("_iam_member"):
             role = resource.body["role"]
-            assert role.startswith("roles/") or role == "${each.value.role}", (
+            assert role.startswith("roles/") or role == "${local.role_names[each.value.role]}", (
                 f"{resource.where}: role {role!r} is not a literal"
             )
+    role_names = locals_of(TERRAFORM)["role_names"]
+    assert "custom:${k}" in role_names and 'startswith(role, "roles/")' in role_names
 
 
 def test_data_roles_are_never_project_wide():
-    accounts = locals_of(TERRAFORM / "modules" / "service_accounts")["accounts"]
-    for name, spec in accounts.items():
-        for role in spec["project_roles"]:
-            assert not role.startswith(("roles/storage.", "roles/bigquery.data")), (
-                f"{name} gets {role} on the project: grant it on the bucket or dataset instead"
+    grants = locals_of(TERRAFORM)
+    for key, grant in {**grants["platform_grants"], **grants["search_grants"]}.items():
+        if grant["scope"] == "project":
+            assert not grant["role"].startswith(("roles/storage.", "roles/bigquery.data")), (
+                f"{key}: {grant['role']} on the project: grant it on the bucket or table instead"
             )
