@@ -139,7 +139,9 @@ def prepare(args: argparse.Namespace) -> tuple[str, Release | None]:
 
 def deploy(target: str, source: Path, marker: Release | None) -> None:
     """Sync SOURCE to TARGET under the lock and write MARKER; without a marker, a dry run."""
-    sync = ["storage", "rsync", str(source), target, "--recursive", "--checksums-only"]
+    # The trailing slash matters: for gs://b/dags, gcloud first GETs an object named `dags` (outside the
+    # dags/ prefix the deploy account is limited to: a 403 aborts the sync); for gs://b/dags/ it GETs `dags/`.
+    sync = ["storage", "rsync", str(source), f"{target}/", "--recursive", "--checksums-only"]
     sync += ["--delete-unmatched-destination-objects", exclude_argument()]
     if marker is None:
         print(f"Dry run: what deploying {source} to {target} would change (nothing changes).", flush=True)
