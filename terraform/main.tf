@@ -61,6 +61,8 @@ module "bigquery" {
   kms_key_name        = module.cmek.kms_key_name
   deletion_protection = var.deletion_protection
   sample_tables       = local.sample_tables
+  usage_table_id      = var.genops_usage_table
+  usage_table_schema  = local.usage_schema
 
   data_editors = {
     composer = module.service_accounts.members["composer"]

@@ -66,6 +66,7 @@ output "iam_grants" {
     module.storage.iam_grants,
     module.bigquery.iam_grants,
     module.cloudbuild.iam_grants,
+    module.monitoring.iam_grants,
   )
 }
 
