@@ -86,4 +86,4 @@ def test_tuning_marker_matches_the_tuning_sensors_failure_message():
 def test_build_failure_marker_matches_cloud_builds_error_lines():
     marker = _logging_regex(CATALOGUE["log_markers"]["build_failed"]["match"])
     assert marker.search('ERROR: build step 6 "gcr.io/google.com/cloudsdktool/cloud-sdk" failed: step exited with 1')
-    assert not marker.search("Step #6 - \"deploy-dags\": no ERROR here")
+    assert not marker.search('Step #6 - "deploy-dags": no ERROR here')
