@@ -112,6 +112,9 @@ module "composer" {
     search_data_store        = var.genops_search_data_store
     airflow_api_url          = var.genops_airflow_api_url
     translation_language     = var.genops_translation_language
+    usage_table              = module.bigquery.usage_table_id
+    daily_token_budget       = var.genops_daily_token_budget
+    daily_cost_budget_usd    = var.genops_daily_cost_budget_usd
   }
 }
 

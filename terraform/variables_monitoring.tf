@@ -45,3 +45,25 @@ variable "genops_usage_table" {
     error_message = "genops_usage_table must be 1 to 1024 letters, digits or underscores, e.g. \"gemini_usage\"."
   }
 }
+
+variable "genops_daily_token_budget" {
+  type        = string
+  description = "Gemini tokens all DAGs may spend per UTC day before their daily spend gates stop runs (GENOPS_DAILY_TOKEN_BUDGET); \"\" (default): no daily token limit."
+  default     = ""
+
+  validation {
+    condition     = var.genops_daily_token_budget == "" || can(regex("^[1-9][0-9]*$", var.genops_daily_token_budget))
+    error_message = "genops_daily_token_budget must be \"\" (no limit) or a positive whole number of tokens, e.g. \"2000000\"."
+  }
+}
+
+variable "genops_daily_cost_budget_usd" {
+  type        = string
+  description = "Estimated USD all DAGs may spend on Gemini per UTC day before their daily spend gates stop runs (GENOPS_DAILY_COST_BUDGET_USD, priced from dags/genops/usage/prices.json); \"\" (default): no daily cost limit."
+  default     = ""
+
+  validation {
+    condition     = var.genops_daily_cost_budget_usd == "" || (can(tonumber(var.genops_daily_cost_budget_usd)) && try(tonumber(var.genops_daily_cost_budget_usd) > 0, false))
+    error_message = "genops_daily_cost_budget_usd must be \"\" (no limit) or a positive number of US dollars, e.g. \"25\"."
+  }
+}

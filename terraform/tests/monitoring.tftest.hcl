@@ -64,8 +64,8 @@ run "defaults_create_policies_dashboard_and_ledger" {
   }
 
   assert {
-    condition     = alltrue([for m in module.monitoring.log_metrics : strcontains(m.filter, "\"GENOPS_USAGE \"") && strcontains(m.filter, "logs/airflow-worker")])
-    error_message = "The log-based metrics must count the ledger's GENOPS_USAGE lines in the Airflow task logs."
+    condition     = alltrue([for m in module.monitoring.log_metrics : strcontains(m.filter, "\"GEMINI_USAGE \"") && strcontains(m.filter, "logs/airflow-worker")])
+    error_message = "The log-based metrics must count the ledger's GEMINI_USAGE lines in the Airflow task logs."
   }
 
   assert {

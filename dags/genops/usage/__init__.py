@@ -5,7 +5,7 @@
 - `rows`: a ledger row from a google-genai response's usage metadata and where the call was made.
 - `ledger`: rows batched per task try and written to BigQuery (GENOPS_USAGE_TABLE) with deterministic insert
   ids, retried with backoff; a failed write is logged loudly and never fails the task that spent the money.
-  Every call also logs one `GENOPS_USAGE {...}` line, which Cloud Logging turns into the spend metrics.
+  Every call also logs one `GEMINI_USAGE {...}` line, which Cloud Logging turns into the spend metrics.
 - `spend`: today's total from the ledger, for the daily spend gate (genops.gates).
 
 Imports only genops.core; google-cloud-bigquery is imported when a write or a query is made.

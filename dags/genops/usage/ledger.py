@@ -3,7 +3,7 @@
 `record()` is the one call `genops.gemini.usage.record_usage` makes for each response. Rows wait in this
 process, batched per task try, and are written when the task ends (task callbacks through
 `genops.core.task_end`, or at process exit) or when `BATCH_SIZE` rows are waiting. A write is retried with
-backoff; if it still fails, the rows are logged loudly (they are also in the GENOPS_USAGE lines) and the
+backoff; if it still fails, the rows are logged loudly (they are also in the GEMINI_USAGE lines) and the
 task that spent the money is never failed by it. Insert ids are deterministic (`rows.call_id`), so a retried
 write, or a write retried after a lost response, adds no duplicate.
 """
@@ -26,14 +26,14 @@ from genops.usage.rows import usage_row
 
 log = logging.getLogger(__name__)
 
-LOG_MARKER = "GENOPS_USAGE"  # terraform/modules/monitoring/catalogue.json log_markers.gemini_usage
+LOG_MARKER = "GEMINI_USAGE"  # terraform/modules/monitoring/catalogue.json log_markers.gemini_usage
 BATCH_SIZE = 50
 ATTEMPTS = 5
 BACKOFF_SECONDS = (1.0, 2.0, 4.0, 8.0)  # between the ATTEMPTS tries
 
 
 def usage_log_line(row: dict) -> str:
-    """`GENOPS_USAGE {json}`: the line Cloud Logging's log-based metrics read (keys sorted, ", " and ": ")."""
+    """`GEMINI_USAGE {json}`: the line Cloud Logging's log-based metrics read (keys sorted, ", " and ": ")."""
     return f"{LOG_MARKER} {json.dumps(row, sort_keys=True)}"
 
 
@@ -123,7 +123,7 @@ class Ledger:
     def _lost(rows: list[dict], table: str, error: Exception) -> None:
         log.error(
             "USAGE LEDGER WRITE FAILED: %d Gemini call(s) were spent but NOT written to %s: %s. The task itself "
-            "is unaffected. The rows follow (each also in its GENOPS_USAGE line); insert them later with their "
+            "is unaffected. The rows follow (each also in its GEMINI_USAGE line); insert them later with their "
             "call_id as insert id to avoid duplicates:\n%s",
             len(rows),
             table,
