@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from genops.core.compat import task
 from genops.core.dag_factory import lab_dag
+from genops.gates.tasks import within_daily_budget
 from genops.gemini import tasks as gemini
 from genops.gemini.profiles import PROFILES
 from genops.gemini.prompts import SAMPLE_PROMPT
@@ -19,6 +20,7 @@ with lab_dag(
         ).output
         for profile in PROFILES
     }
+    within_daily_budget() >> [response.operator for response in responses.values()]
 
     @task
     def collect_responses(by_profile: dict[str, str]) -> dict[str, str]:

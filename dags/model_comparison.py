@@ -7,6 +7,7 @@ from genops.core.compat import get_current_context, task
 from genops.core.dag_factory import lab_dag
 from genops.core.deferred import DeferredImportOperator
 from genops.evaluation import results
+from genops.gates.tasks import within_daily_budget
 from genops.gemini.profiles import PROFILES
 
 CONFIGURATIONS = [profile.name for profile in PROFILES]
@@ -59,6 +60,7 @@ with lab_dag(
         return {"model_config": best["model_config"], "model": best["model"], "metric": metric, "score": best[metric]}
 
     evaluations = evaluate.expand(model_config=CONFIGURATIONS)
+    within_daily_budget() >> evaluations
     # The provider's load operator, imported when it runs (google.cloud.bigquery would slow every parse).
     load_to_bigquery = DeferredImportOperator(
         task_id="load_to_bigquery",
