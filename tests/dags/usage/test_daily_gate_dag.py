@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -58,16 +58,6 @@ def run(dag):
     return {ti.task_id: getattr(ti.state, "value", ti.state) for ti in dag_run.get_task_instances()}, dag_run
 
 
-def spent_today(standin, tokens: int) -> None:
-    """Earlier runs' rows in today's ledger."""
-    standin.rows["earlier"] = {
-        "call_id": "earlier",
-        "called_at": datetime.now(UTC).isoformat(),
-        "total_tokens": tokens,
-        "estimated_cost_usd": tokens * 2.5 / 1e6,
-    }
-
-
 def register(dag, folder) -> None:
     """Airflow 3's dag.test() runs only serialized DAGs of a bundle: store this one as the dags folder's.
     (Airflow 2.11 runs the DAG object as it is.)"""
@@ -92,12 +82,12 @@ def dag(airflow_db, bigquery_standin, tmp_path):
     return built
 
 
-def test_under_budget_every_call_of_every_try_is_in_the_ledger(dag, bigquery_standin, genops_env):
+def test_under_budget_every_call_of_every_try_is_in_the_ledger(dag, bigquery_standin, genops_env, spent_today):
     genops_env.setenv("GENOPS_DAILY_TOKEN_BUDGET", "100000")
-    spent_today(bigquery_standin, 99_000)
+    spent_today(99_000)
     states, dag_run = run(dag)
     assert states == {"within_daily_budget": "success", "generate": "success"}
-    rows = [r for key, r in bigquery_standin.rows.items() if key != "earlier"]
+    rows = [r for key, r in bigquery_standin.rows.items() if key != "earlier-run"]
     assert sorted((r["try_number"], r["call_number"]) for r in rows) == [(t, n) for t in (1, 2) for n in (1, 2, 3)]
     assert {r["run_id"] for r in rows} == {dag_run.run_id} and {r["dag_id"] for r in rows} == {DAG_ID}
     for row in rows:
@@ -105,21 +95,21 @@ def test_under_budget_every_call_of_every_try_is_in_the_ledger(dag, bigquery_sta
     assert len({r["call_id"] for r in rows}) == 6
 
 
-def test_over_budget_the_gate_stops_the_paid_task_and_records_why(dag, bigquery_standin, genops_env):
+def test_over_budget_the_gate_stops_the_paid_task_and_records_why(dag, bigquery_standin, genops_env, spent_today):
     genops_env.setenv("GENOPS_DAILY_TOKEN_BUDGET", "100000")
-    spent_today(bigquery_standin, 100_000)
+    spent_today(100_000)
     states, dag_run = run(dag)
     assert states == {"within_daily_budget": "success", "generate": "skipped"}
-    assert list(bigquery_standin.rows) == ["earlier"], "nothing was spent"
+    assert list(bigquery_standin.rows) == ["earlier-run"], "nothing was spent"
     (gate,) = [ti for ti in dag_run.get_task_instances() if ti.task_id == "within_daily_budget"]
     decision = gate.xcom_pull(task_ids="within_daily_budget", key="decision")
     assert decision["passed"] is False and decision["gate"] == "daily_spend"
     assert "100000 tokens, the daily budget of 100000 is used up" in decision["reason"]
 
 
-def test_a_cost_budget_stops_the_run_too(dag, bigquery_standin, genops_env):
+def test_a_cost_budget_stops_the_run_too(dag, bigquery_standin, genops_env, spent_today):
     genops_env.setenv("GENOPS_DAILY_COST_BUDGET_USD", "0.25")
-    spent_today(bigquery_standin, 100_000)  # 0.25 USD at 2.50 per 1M
+    spent_today(100_000, cost_usd=0.25)
     states, _ = run(dag)
     assert states["generate"] == "skipped"
 

@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from tests.dags.fakes import FakeGenAIClient, install_fake_genai
 from tests.dags.runner import run_dag
-
-
-@pytest.fixture
-def spent_today(bigquery_standin):
-    def spend(tokens: int) -> None:
-        bigquery_standin.rows["earlier-run"] = {
-            "call_id": "earlier-run",
-            "called_at": datetime.now(UTC).isoformat(),
-            "total_tokens": tokens,
-            "estimated_cost_usd": None,
-        }
-
-    return spend
 
 
 def test_over_the_daily_budget_count_tokens_calls_nothing(dagbag, genops_env, bigquery_standin, spent_today):
