@@ -19,4 +19,4 @@ with lab_dag(
     generate = gemini.generate_content("generate", profile=PROFILE, contents=[SAMPLE_PROMPT])
 
     within_daily_budget() >> count_tokens
-    within_budget(count_tokens.output["total_tokens"]) >> generate
+    within_budget(count_tokens) >> generate

@@ -47,4 +47,4 @@ with lab_dag(
     evaluation = evaluate_tuned_model(tuned_endpoint)
     within_daily_budget() >> evaluation  # the evaluation's answers are the first Gemini spend
     meets_thresholds(evaluation) >> count_tokens
-    within_budget(count_tokens.output["total_tokens"]) >> generate
+    within_budget(count_tokens) >> generate

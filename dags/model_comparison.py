@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from airflow.providers.google.cloud.transfers.gcs_to_bigquery import GCSToBigQueryOperator
+
 from genops.core import config
 from genops.core.compat import get_current_context, task
+from genops.core.credentials import check_before_execute
 from genops.core.dag_factory import lab_dag
-from genops.core.deferred import DeferredImportOperator
 from genops.evaluation import results
 from genops.gates.tasks import within_daily_budget
 from genops.gemini.profiles import PROFILES
@@ -61,21 +63,18 @@ with lab_dag(
 
     evaluations = evaluate.expand(model_config=CONFIGURATIONS)
     within_daily_budget() >> evaluations
-    # The provider's load operator, imported when it runs (google.cloud.bigquery would slow every parse).
-    load_to_bigquery = DeferredImportOperator(
+    load_to_bigquery = GCSToBigQueryOperator(
         task_id="load_to_bigquery",
-        operator="airflow.providers.google.cloud.transfers.gcs_to_bigquery.GCSToBigQueryOperator",
-        operator_kwargs={
-            "bucket": config.templated("GENOPS_DATA_BUCKET"),
-            "source_objects": write_report(evaluations),
-            "destination_project_dataset_table": TABLE,
-            "project_id": config.templated("GENOPS_PROJECT_ID"),
-            "schema_fields": list(results.schema()),
-            "source_format": "NEWLINE_DELIMITED_JSON",
-            "write_disposition": "WRITE_APPEND",
-            "create_disposition": "CREATE_NEVER",  # Terraform owns the table, its partitioning and clustering
-            "autodetect": False,
-        },
+        bucket=config.templated("GENOPS_DATA_BUCKET"),
+        source_objects=write_report(evaluations),
+        destination_project_dataset_table=TABLE,
+        project_id=config.templated("GENOPS_PROJECT_ID"),
+        schema_fields=list(results.schema()),
+        source_format="NEWLINE_DELIMITED_JSON",
+        write_disposition="WRITE_APPEND",
+        create_disposition="CREATE_NEVER",  # Terraform owns the table, its partitioning and clustering
+        autodetect=False,
+        pre_execute=check_before_execute,
     )
 
     load_to_bigquery >> best_configuration(evaluations)

@@ -21,9 +21,7 @@ def evaluate_model(*, model: str, model_config: str, profile: GenerationProfile,
     project_id, location = config.get("GENOPS_PROJECT_ID"), config.get("GENOPS_REGION")
     experiment = config.get("GENOPS_EXPERIMENT_NAME")
     run_name = experiment_run_name(dag_id, run_id, model_config)
-    responses = generate_responses(
-        load_eval_dataset(), model=model, project_id=project_id, location=location, profile=profile
-    )
+    responses = generate_responses(load_eval_dataset(), model=model, profile=profile)
     summary = run_evaluation(
         responses, project_id=project_id, location=location, experiment=experiment, run_name=run_name
     )

@@ -24,35 +24,25 @@ EVAL_GENERATION_PROFILE = PROFILES_BY_NAME["deterministic"]
 
 
 def generate_responses(
-    examples: list[dict],
-    *,
-    model: str,
-    project_id: str,
-    location: str,
-    gcp_conn_id: str = "google_cloud_default",
-    profile: GenerationProfile = EVAL_GENERATION_PROFILE,
+    examples: list[dict], *, model: str, profile: GenerationProfile = EVAL_GENERATION_PROFILE
 ) -> list[dict]:
-    """Ask `model` (a model id or tuned endpoint) for every example, sampling as `profile` says; rows for EvalTask."""
-    from airflow.providers.google.cloud.hooks.gen_ai import GenAIGenerativeModelHook
+    """Ask `model` (a model id or tuned endpoint) for every example, sampling as `profile` says; rows for EvalTask.
 
-    from genops.core.credentials import require_google_credentials
+    Every call goes through genops.gemini.calls (credentials checked first, usage recorded), on one client.
+    """
+    from genops.gemini import calls
 
-    require_google_credentials(f"generating responses with {model}", gcp_conn_id=gcp_conn_id)
-    hook = GenAIGenerativeModelHook(gcp_conn_id=gcp_conn_id)
+    client = calls.genai_client(f"generating evaluation responses with {model}")
     generation_config = profile.generation_config()
     rows = []
     for example in examples:
         prompt = build_prompt(example["instruction"], example["context"])
-        response = hook.generate_content(
-            project_id=project_id,
-            location=location,
-            model=model,
-            contents=[prompt],
-            generation_config=generation_config,
+        response = calls.generate(
+            model=model, contents=[prompt], generation_config=generation_config, profile=profile.name, client=client
         )
-        if not response:
+        if not response.text:
             log.warning("Model %s returned no text (blocked or empty) for: %.60s", model, prompt)
-        rows.append({"prompt": prompt, "reference": example["reference"], "response": response or ""})
+        rows.append({"prompt": prompt, "reference": example["reference"], "response": response.text or ""})
     return rows
 
 
