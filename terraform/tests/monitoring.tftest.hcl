@@ -7,6 +7,19 @@ mock_provider "google" {
   source = "./tests/mocks"
 }
 
+mock_provider "google-beta" {
+  source = "./tests/mocks-beta"
+
+  override_resource {
+    target = module.monitoring.google_project_service_identity.monitoring[0]
+    values = {
+      member = "serviceAccount:service-123456789012@gcp-sa-monitoring-notification.iam.gserviceaccount.com"
+    }
+  }
+}
+
+mock_provider "time" {}
+
 variables {
   # The metric types catalogue.json documents; every filter and query may use only these.
   catalogued = [for m in jsondecode(file("./modules/monitoring/catalogue.json")).metrics : m.type]

@@ -60,12 +60,22 @@ resource "google_monitoring_notification_channel" "pubsub" {
 }
 
 # Cloud Monitoring publishes as its notification service agent, which needs publisher on that topic only.
+# The agent is created first (Google creates it lazily otherwise, and the grant would fail).
+# google-beta: the GA provider has no google_project_service_identity (services.generateServiceIdentity).
+resource "google_project_service_identity" "monitoring" {
+  provider = google-beta
+  count    = var.notification_channels.pubsub_topic == null ? 0 : 1
+
+  project = var.project_id
+  service = "monitoring.googleapis.com"
+}
+
 resource "google_pubsub_topic_iam_member" "monitoring_publisher" {
   count = var.notification_channels.pubsub_topic == null ? 0 : 1
 
   topic  = var.notification_channels.pubsub_topic
   role   = "roles/pubsub.publisher"
-  member = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com"
+  member = google_project_service_identity.monitoring[0].member
 }
 
 resource "google_monitoring_notification_channel" "webhook" {
