@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from functools import partial
 
+import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
+from airflow.providers.google.cloud.transfers.gcs_to_bigquery import GCSToBigQueryOperator
+
 from genops.core import config
 from genops.core.compat import task
 from genops.core.dag_factory import lab_dag
@@ -54,5 +57,9 @@ with lab_dag(
 
     rows = check_feedback(answer)
     feedback_file = outputs.write_jsonl.override(task_id="write_feedback")(rows, name="feedback.jsonl")
-    outputs.load_jsonl.override(task_id="load_feedback")(feedback_file, table_setting=feedback.TABLE_SETTING)
+    GCSToBigQueryOperator(
+        task_id="load_feedback",
+        source_objects=[feedback_file],
+        **outputs.load_arguments(feedback.TABLE_SETTING, feedback.SCHEMA_FILE),
+    )
     transcript >> answer

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from functools import partial
 
+import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
+from airflow.providers.google.cloud.transfers.gcs_to_bigquery import GCSToBigQueryOperator
+
 from genops.core import config
 from genops.core.compat import task
 from genops.core.dag_factory import lab_dag
@@ -50,4 +53,8 @@ with lab_dag(
     wait_for_video >> [describe, extract]
     outputs.write_json.override(task_id="write_summary")(check_summary(describe), name="summary.json")
     scenes_file = outputs.write_jsonl.override(task_id="write_scenes")(check_scenes(extract), name="scenes.jsonl")
-    outputs.load_jsonl.override(task_id="load_scenes")(scenes_file, table_setting=video.TABLE_SETTING)
+    GCSToBigQueryOperator(
+        task_id="load_scenes",
+        source_objects=[scenes_file],
+        **outputs.load_arguments(video.TABLE_SETTING, video.SCHEMA_FILE),
+    )

@@ -1,10 +1,9 @@
-"""BigQuery loads and table reads through the provider's BigQueryHook (imported when called)."""
+"""Table reads through the provider's BigQueryHook (imported when called); loads use GCSToBigQueryOperator."""
 
 from __future__ import annotations
 
 import logging
 
-from genops.core import config
 from genops.core.credentials import GCP_CONN_ID, require_google_credentials
 
 log = logging.getLogger(__name__)
@@ -15,36 +14,6 @@ def _hook(location: str | None, what: str):
 
     require_google_credentials(what, gcp_conn_id=GCP_CONN_ID)
     return BigQueryHook(gcp_conn_id=GCP_CONN_ID, use_legacy_sql=False, location=location)
-
-
-def load_jsonl(source_uri: str, table_setting: str) -> str:
-    """Append the NDJSON rows at `source_uri` to the table GENOPS_<table_setting> names; returns the job id.
-
-    The table must exist (Terraform creates it from its schema file): CREATE_NEVER keeps a typo in the
-    setting from creating a stray table, and unknown fields fail the load instead of being dropped.
-    """
-    project, dataset, table = (
-        config.get("GENOPS_PROJECT_ID"),
-        config.get("GENOPS_BQ_DATASET"),
-        config.get(table_setting),
-    )
-    region = config.get("GENOPS_REGION")
-    job = _hook(region, f"loading {source_uri} into BigQuery").insert_job(
-        configuration={
-            "load": {
-                "sourceUris": [source_uri],
-                "destinationTable": {"projectId": project, "datasetId": dataset, "tableId": table},
-                "sourceFormat": "NEWLINE_DELIMITED_JSON",
-                "writeDisposition": "WRITE_APPEND",
-                "createDisposition": "CREATE_NEVER",
-                "ignoreUnknownValues": False,
-            }
-        },
-        project_id=project,
-        location=region,
-    )
-    log.info("Loaded %s into %s.%s.%s (job %s)", source_uri, project, dataset, table, job.job_id)
-    return job.job_id
 
 
 def sample_rows(table: str, *, max_rows: int) -> list[dict]:
