@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from genops.core import config
+from genops.core import config, task_end
 from genops.core.compat import DAG
 from genops.core.release import release_tags
 
@@ -17,6 +17,11 @@ DEFAULT_ARGS = {
     "retries": 2,
     "retry_delay": timedelta(minutes=2),
     "retry_exponential_backoff": True,
+    # Whatever the outcome, work left by the task is finished (e.g. its Gemini usage rows are written).
+    "on_success_callback": task_end.run,
+    "on_failure_callback": task_end.run,
+    "on_retry_callback": task_end.run,
+    "on_skipped_callback": task_end.run,
 }
 
 
