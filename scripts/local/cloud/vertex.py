@@ -26,14 +26,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 
 from scripts.local.cloud.http import ApiError, Request, StandIn
-from scripts.local.cloud.vertex_eval import evaluate
+from scripts.local.cloud.vertex_eval import evaluate, warm_metric_libraries
 from scripts.local.cloud.vertex_metadata import COLLECTIONS, Metadata
 from scripts.local.cloud.vertex_models import MEDIA_TOKENS, Gemini, is_publisher_model_known
+from scripts.local.cloud.vertex_schema import normalised, parse
 from scripts.local.cloud.vertex_tuning import Tuning
 
 VERSION = r"/(?P<version>v1|v1beta1)/"
@@ -45,31 +47,9 @@ TEXT_MIME_PREFIXES = ("text/", "application/json", "application/jsonl", "applica
 ROLES = {"user", "model"}
 
 
-def _types(version: str):
-    from google.cloud import aiplatform_v1, aiplatform_v1beta1
-
-    return (aiplatform_v1 if version == "v1" else aiplatform_v1beta1).types
-
-
 def parse_body(request: Request, type_name: str):
-    """The body as google.cloud.aiplatform_<version>.types.<type_name>; 400 like the real API when it is not."""
-    body = request.json()
-    if not isinstance(body, dict):
-        raise ApiError(400, f"Invalid JSON payload received. Expected an object for {type_name}.")
-    message_type = getattr(_types(request.params["version"]), type_name)
-    try:
-        return message_type.from_json(json.dumps(body), ignore_unknown_fields=False)
-    except Exception as error:  # google.protobuf.json_format.ParseError
-        raise ApiError(
-            400,
-            f"Invalid JSON payload received. {error}",
-            details=[
-                {
-                    "@type": "type.googleapis.com/google.rpc.BadRequest",
-                    "fieldViolations": [{"description": str(error).splitlines()[0]}],
-                }
-            ],
-        ) from None
+    """The request's body as google.cloud.aiplatform_<version>.types.<type_name>; 400 when it is not one."""
+    return parse(type_name, request.json(), request.params["version"])
 
 
 class GcsReader:
@@ -115,6 +95,12 @@ class VertexStandIn(StandIn):
         self.tuning = Tuning(self.read_gcs, tuning_pending_seconds, tuning_running_seconds)
         self.metadata = Metadata()
         self._add_routes()
+
+    def start(self) -> VertexStandIn:
+        """Serve, and import the metric libraries in the background (rouge-score's nltk takes seconds)."""
+        super().start()
+        threading.Thread(target=warm_metric_libraries, name="vertex-ai-warm-up", daemon=True).start()
+        return self
 
     # --- requests -----------------------------------------------------------------------------------------
 
@@ -191,7 +177,7 @@ class VertexStandIn(StandIn):
                 parsed = parse_body(request, "GenerateContentRequest")
                 model_id, label = self.model_of(request)
                 prompt, media_tokens = self.prompt_of(parsed)
-                return self.gemini.generate(model_id, label, prompt, media_tokens, parsed)
+                return self.gemini.generate(model_id, label, prompt, media_tokens, parsed, request.json())
 
             @route("POST", rf"{VERSION}(?P<model>{model}):countTokens")
             def count_tokens(request: Request):
@@ -202,8 +188,8 @@ class VertexStandIn(StandIn):
 
         @route("POST", rf"{VERSION}(?P<parent>{LOCATION})/tuningJobs")
         def create_tuning_job(request: Request):
-            parsed = parse_body(request, "TuningJob")
-            return self.tuning.create(request.params["parent"], json.loads(type(parsed).to_json(parsed)))
+            body = normalised("TuningJob", request.json(), request.params["version"])
+            return self.tuning.create(request.params["parent"], body)
 
         @route("GET", rf"{VERSION}(?P<parent>{LOCATION})/tuningJobs")
         def list_tuning_jobs(request: Request):

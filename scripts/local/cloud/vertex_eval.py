@@ -25,6 +25,12 @@ ROUGE_TYPES = {*(f"rouge{n}" for n in range(1, 10)), "rougeL", "rougeLsum"}
 UNRATED_EXPLANATION = "The response is empty: the judge model returned no rating."
 
 
+def warm_metric_libraries() -> None:
+    """Import sacrebleu and rouge-score ahead of the first request that needs them."""
+    import rouge_score.rouge_scorer  # noqa: F401
+    import sacrebleu.metrics  # noqa: F401
+
+
 def _instances(metric_input, name: str) -> list:
     if not metric_input.instances:
         raise ApiError(400, f"{name}.instances must not be empty.")

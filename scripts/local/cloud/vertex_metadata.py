@@ -15,6 +15,7 @@ import time
 from datetime import UTC, datetime
 
 from scripts.local.cloud.http import ApiError
+from scripts.local.cloud.vertex_schema import normalised
 
 COLLECTIONS = {  # collection -> (proto type name, id query parameter)
     "metadataStores": ("MetadataStore", "metadataStoreId"),
@@ -30,21 +31,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
-def parse(type_name: str, body: dict, version: str) -> dict:
-    """Validate `body` as google.cloud.aiplatform_<version>.types.<type_name>; return it camelCase-normalised."""
-    import json
-
-    from google.cloud import aiplatform_v1, aiplatform_v1beta1
-
-    types = (aiplatform_v1 if version == "v1" else aiplatform_v1beta1).types
-    message_type = getattr(types, type_name)
-    try:
-        message = message_type.from_json(json.dumps(body), ignore_unknown_fields=False)
-    except Exception as error:  # json_format.ParseError: the real API's 400
-        raise ApiError(400, f"Invalid JSON payload received. {error}") from None
-    return json.loads(message_type.to_json(message, including_default_value_fields=False))
-
-
 class Metadata:
     """In-memory metadata resources keyed by their full resource name."""
 
@@ -56,7 +42,7 @@ class Metadata:
 
     def create(self, parent: str, collection: str, body: dict, resource_id: str | None, version: str) -> dict:
         type_name, _ = COLLECTIONS[collection]
-        resource = parse(type_name, body, version)
+        resource = normalised(type_name, body, version)
         if collection != "metadataStores" and self._get(parent) is None:
             raise ApiError(404, f"MetadataStore {parent} not found.")
         if resource_id is None:
@@ -84,7 +70,7 @@ class Metadata:
 
     def patch(self, name: str, collection: str, body: dict, update_mask: str | None, version: str) -> dict:
         type_name, _ = COLLECTIONS[collection]
-        changes = parse(type_name, body, version)
+        changes = normalised(type_name, body, version)
         with self._lock:
             resource = self._resources.get(name)
             if resource is None:

@@ -9,12 +9,14 @@ Behaviours the real service has and the stand-in copies:
 - Gemini 2.5 and later think by default; thoughts count against maxOutputTokens (a small limit leaves an empty
   answer with finishReason MAX_TOKENS); gemini-2.5-pro rejects thinkingBudget 0.
 - Implicit caching: a prompt of at least CACHE_MIN_TOKENS sent again reports cachedContentTokenCount.
+- responseMimeType application/json answers `{"answer": "<the text answer>"}`; unknown mime types are a 400.
 - A prompt containing BLOCK_MARKER is blocked (promptFeedback.blockReason SAFETY, no candidates).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import threading
 import uuid
@@ -31,6 +33,7 @@ THINKING_MODEL_PREFIXES = ("gemini-2.5", "gemini-3")
 THINKING_REQUIRED = ("gemini-2.5-pro", "gemini-3")
 THINKING_OFF_BY_DEFAULT = ("gemini-2.5-flash-lite",)
 MAX_DYNAMIC_THOUGHTS = 512
+RESPONSE_MIME_TYPES = ("text/plain", "application/json", "text/x.enum")
 
 
 def count_tokens(text: str) -> int:
@@ -60,6 +63,11 @@ def is_publisher_model_known(model_id: str) -> bool:
     return re.fullmatch(r"gemini-\d+(\.\d+)?-(pro|flash|flash-lite)(-[a-z0-9-]+)?(@\d+)?", model_id) is not None
 
 
+def _field(message: dict, camel: str, snake: str):
+    """A field of a request's JSON, which the API accepts under its camelCase or its proto (snake_case) name."""
+    return message.get(camel, message.get(snake))
+
+
 class Gemini:
     """generateContent / countTokens for one stand-in: remembers long prompts for implicit caching."""
 
@@ -67,12 +75,15 @@ class Gemini:
         self._seen_prompts: set[str] = set()
         self._lock = threading.Lock()
 
-    def thoughts(self, model_id: str, generation_config, prompt_tokens: int) -> int:
-        """How many thinking tokens `model_id` spends, from thinkingConfig (400 where the real model refuses)."""
+    def thoughts(self, model_id: str, body: dict, prompt_tokens: int) -> int:
+        """How many thinking tokens `model_id` spends, from thinkingConfig (400 where the real model refuses).
+
+        Read from the request's JSON `body`: the proto type does not tell an unset budget from 0.
+        """
         if not model_id.startswith(THINKING_MODEL_PREFIXES):
             return 0
-        thinking = generation_config.thinking_config if generation_config else None
-        budget = thinking.thinking_budget if thinking and "thinking_budget" in thinking else None
+        config = _field(body, "generationConfig", "generation_config") or {}
+        budget = _field(_field(config, "thinkingConfig", "thinking_config") or {}, "thinkingBudget", "thinking_budget")
         if budget == 0 and model_id.startswith(THINKING_REQUIRED):
             raise ApiError(400, f"Budget 0 is invalid. This model ({model_id}) only works in thinking mode.")
         if budget is None and model_id.startswith(THINKING_OFF_BY_DEFAULT):
@@ -92,8 +103,8 @@ class Gemini:
             self._seen_prompts.add(key)
         return 0
 
-    def generate(self, model_id: str, label: str, prompt: str, media_tokens: int, request) -> dict:
-        """The JSON body of a GenerateContentResponse for a validated `request` whose text is `prompt`.
+    def generate(self, model_id: str, label: str, prompt: str, media_tokens: int, request, body: dict) -> dict:
+        """The JSON body of a GenerateContentResponse for a validated `request` (JSON `body`) whose text is `prompt`.
 
         `model_id` is the Gemini model that answers (its thinking rules apply); `label` names it in the answer
         and in modelVersion (a tuned endpoint's label differs from its base model's).
@@ -109,9 +120,14 @@ class Gemini:
         if BLOCK_MARKER in prompt:
             usage["totalTokenCount"] = prompt_tokens
             return {**response, "promptFeedback": {"blockReason": "SAFETY"}, "usageMetadata": usage}
-        thoughts = self.thoughts(model_id, config, prompt_tokens)
-        limit = config.max_output_tokens if config and "max_output_tokens" in config else 65535
+        mime = config.response_mime_type if config else ""
+        if mime and mime not in RESPONSE_MIME_TYPES:
+            raise ApiError(400, f"response_mime_type: allowed mimetypes are {', '.join(RESPONSE_MIME_TYPES)}.")
+        thoughts = self.thoughts(model_id, body, prompt_tokens)
+        limit = config.max_output_tokens if config and config.max_output_tokens else 65535
         answer = expected_answer(label, prompt)
+        if mime == "application/json":
+            answer = json.dumps({"answer": answer})
         thoughts = min(thoughts, limit)
         text = truncate_to_tokens(answer, limit - thoughts)
         candidates_tokens = count_tokens(text)
