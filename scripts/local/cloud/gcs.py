@@ -7,7 +7,8 @@ The wrapper's own `FakeGCSServer` class is not used to run it: it keeps the data
 STORAGE_EMULATOR_HOST in this process's environment, and pipes the server's log without reading it (a long
 session would block the server). This launcher runs the same bundled binary bound to 127.0.0.1, with the data
 under a directory that survives restarts (the warm start keeps the staged objects), the log in a file, and its
-own process group so that a terminal's Ctrl-C reaches `make local`, which stops it.
+own process group so that a terminal's Ctrl-C reaches `make local`, which stops it; should `make local` be
+killed outright, the kernel stops it too (PR_SET_PDEATHSIG).
 """
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM it when the process that started it dies, however that dies (Linux)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def free_port() -> int:
@@ -64,6 +73,7 @@ class GcsEmulator:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
         deadline = time.monotonic() + timeout
         while not self.healthy():
