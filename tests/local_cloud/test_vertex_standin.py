@@ -325,9 +325,8 @@ def test_eval_task_computes_metrics_with_the_real_libraries(vertex):
     from sacrebleu.metrics import BLEU
     from vertexai.evaluation import MetricPromptTemplateExamples
 
-    result = evaluate(
-        vertex.url, ROWS, ["exact_match", "bleu", "rouge_1", MetricPromptTemplateExamples.Pointwise.GROUNDEDNESS]
-    )
+    pointwise = MetricPromptTemplateExamples.Pointwise
+    result = evaluate(vertex.url, ROWS, ["exact_match", "bleu", "rouge_1", pointwise.GROUNDEDNESS, pointwise.VERBOSITY])
     table = result.metrics_table
     assert list(table["exact_match/score"]) == [0.0, 1.0]
     bleu = [BLEU().sentence_score(r["response"], [r["reference"]]).score / 100 for r in ROWS]
@@ -336,7 +335,8 @@ def test_eval_task_computes_metrics_with_the_real_libraries(vertex):
     assert list(table["rouge_1/score"]) == pytest.approx(
         [rouge.score(r["reference"], r["response"])["rouge1"].fmeasure for r in ROWS]
     )
-    assert bleu[0] < bleu[1] == pytest.approx(1.0) and list(table["groundedness/score"]) == [5.0, 5.0]
+    assert bleu[0] < bleu[1] == pytest.approx(1.0) and list(table["groundedness/score"]) == [1.0, 1.0]
+    assert list(table["verbosity/score"]) == [2.0, 2.0]  # each metric's own rubric: 0..1, -2..2
     assert result.summary_metrics["exact_match/mean"] == 0.5
 
 

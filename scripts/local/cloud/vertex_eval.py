@@ -4,9 +4,10 @@
 - bleu: sacrebleu's sentence BLEU (the implementation Vertex AI documents), scaled to 0..1.
 - rouge: Google's rouge-score with the request's rougeType (default rougeL), useStemmer and splitSummaries; the
   F-measure, as the service returns.
-- pointwise (model-based) metrics: a 1..5 rating from the word overlap between the response and the other
-  template inputs (prompt, context, reference...). An empty response cannot be rated: the score is "NaN", as the
-  real service sends it when the judge model's output has no rating.
+- pointwise (model-based) metrics: a rating from the template's own Rating Rubric (1..5, 0..1 or -2..2 for the
+  lab's metrics), placed by the word overlap between the response and the other template inputs (prompt,
+  context, reference...). An empty response cannot be rated: the score is "NaN", as the real service sends it
+  when the judge model's output has no rating.
 
 The request was already parsed with `google.cloud.aiplatform_v1.types.EvaluateInstancesRequest` (unknown fields
 are a 400), so this module gets proto-plus messages.
@@ -16,12 +17,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 from scripts.local.cloud.http import ApiError
 from scripts.local.cloud.vertex_models import TOKEN_PATTERN
 
 DEFAULT_ROUGE_TYPE = "rougeL"
 ROUGE_TYPES = {*(f"rouge{n}" for n in range(1, 10)), "rougeL", "rougeLsum"}
+RUBRIC_LINE = re.compile(r"^\s*(-?\d+)\s*(?:\(|:)", re.MULTILINE)
 UNRATED_EXPLANATION = "The response is empty: the judge model returned no rating."
 
 
@@ -72,15 +75,22 @@ def _words(text: str) -> set[str]:
     return {token.lower() for token in TOKEN_PATTERN.findall(text) if token.isalnum()}
 
 
-def pointwise_score(variables: dict) -> float:
-    """1..5 from how much of the response's vocabulary the other inputs share; NaN for an empty response."""
+def rubric_ratings(template: str) -> list[int]:
+    """The ratings a metric prompt template's Rating Rubric allows (lines like `5: ...` or `1 (Grounded)...`)."""
+    ratings = sorted({int(value) for value in RUBRIC_LINE.findall(template)})
+    return ratings or [1, 2, 3, 4, 5]
+
+
+def pointwise_score(variables: dict, ratings: list[int]) -> float:
+    """A rating from `ratings` placed by how much of the response's vocabulary the other inputs share (all of
+    it: the highest); NaN for an empty response."""
     response = str(variables.get("response", ""))
     if not response.strip():
         return math.nan
     others = _words(" ".join(str(value) for key, value in variables.items() if key != "response"))
     said = _words(response)
     overlap = len(said & others) / len(said) if said else 0.0
-    return float(1 + round(4 * overlap))
+    return float(ratings[round(overlap * (len(ratings) - 1))])
 
 
 def pointwise(metric_input) -> dict:
@@ -95,10 +105,14 @@ def pointwise(metric_input) -> dict:
         raise ApiError(400, "pointwise_metric_input.instance.json_instance is not a JSON object.") from None
     if not isinstance(variables, dict):
         raise ApiError(400, "pointwise_metric_input.instance.json_instance is not a JSON object.")
-    score = pointwise_score(variables)
+    ratings = rubric_ratings(metric_input.metric_spec.metric_prompt_template)
+    score = pointwise_score(variables, ratings)
     if math.isnan(score):
         return {"pointwiseMetricResult": {"score": "NaN", "explanation": UNRATED_EXPLANATION}}
-    explanation = f"Local deterministic rating {score:g}/5 from the response's word overlap with its inputs."
+    explanation = (
+        f"Local deterministic rating {score:g} (rubric {ratings[0]}..{ratings[-1]}) from the response's word "
+        "overlap with its inputs."
+    )
     return {"pointwiseMetricResult": {"score": score, "explanation": explanation}}
 
 
