@@ -502,7 +502,8 @@ class Stack:
 
         def stage() -> None:
             try:
-                self.cloud.stage(stage_env, self.logs / "staging.log")
+                for warning in self.cloud.stage(stage_env, self.logs / "staging.log"):
+                    log(warning)
             except BaseException as err:  # reported by run()
                 self.staging_error = err
 
