@@ -573,6 +573,14 @@ class Stack:
         log(f"stopped {', '.join(stopped) or 'nothing'}")
 
 
+def stop_with_parent() -> None:
+    """Get SIGTERM when the parent (`make`) exits, so that a signal sent to `make` alone stops us too (Linux)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--env-file", type=Path, default=REPO / "local.env", help="GENOPS_ settings (KEY=VALUE)")
@@ -592,6 +600,7 @@ def main(argv: list[str] | None = None) -> int:
     stack = Stack(parser.parse_args(argv))
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, stack.on_signal)
+    stop_with_parent()
     code = 0
     try:
         code = stack.run()
