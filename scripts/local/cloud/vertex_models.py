@@ -63,6 +63,18 @@ def is_publisher_model_known(model_id: str) -> bool:
     return re.fullmatch(r"gemini-\d+(\.\d+)?-(pro|flash|flash-lite)(-[a-z0-9-]+)?(@\d+)?", model_id) is not None
 
 
+def check_ranges(config) -> None:
+    """The generation config's numbers within the ranges Vertex AI accepts (else 400, naming the field)."""
+    if not config:
+        return
+    limits = (("temperature", 0.0, 2.0), ("top_p", 0.0, 1.0), ("top_k", 1, 64), ("max_output_tokens", 1, 65536))
+    for name, low, high in limits:
+        if config._pb.HasField(name) and not low <= getattr(config, name) <= high:
+            raise ApiError(
+                400, f"Unable to submit request because {name} {getattr(config, name)} is out of range [{low}, {high}]."
+            )
+
+
 def _field(message: dict, camel: str, snake: str):
     """A field of a request's JSON, which the API accepts under its camelCase or its proto (snake_case) name."""
     return message.get(camel, message.get(snake))
@@ -120,6 +132,7 @@ class Gemini:
         if BLOCK_MARKER in prompt:
             usage["totalTokenCount"] = prompt_tokens
             return {**response, "promptFeedback": {"blockReason": "SAFETY"}, "usageMetadata": usage}
+        check_ranges(config)
         mime = config.response_mime_type if config else ""
         if mime and mime not in RESPONSE_MIME_TYPES:
             raise ApiError(400, f"response_mime_type: allowed mimetypes are {', '.join(RESPONSE_MIME_TYPES)}.")
