@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from genops import genai_tasks
-from genops.dag_factory import lab_dag
-from genops.gate_tasks import within_budget
-from genops.generation import PROFILES_BY_NAME
-from genops.prompts import SAMPLE_PROMPT
+from genops.core.dag_factory import lab_dag
+from genops.gates.tasks import within_budget
+from genops.gemini import tasks as gemini
+from genops.gemini.profiles import PROFILES_BY_NAME
+from genops.gemini.prompts import SAMPLE_PROMPT
 
 PROFILE = PROFILES_BY_NAME["flash"]
 
@@ -15,7 +15,7 @@ with lab_dag(
     description="Count prompt tokens; a budget gate (GENOPS_TOKEN_BUDGET) stops generation when over budget.",
     tags=["lab", "budget"],
 ) as dag:
-    count_tokens = genai_tasks.count_tokens("count_tokens", profile=PROFILE, contents=[SAMPLE_PROMPT])
-    generate = genai_tasks.generate_content("generate", profile=PROFILE, contents=[SAMPLE_PROMPT])
+    count_tokens = gemini.count_tokens("count_tokens", profile=PROFILE, contents=[SAMPLE_PROMPT])
+    generate = gemini.generate_content("generate", profile=PROFILE, contents=[SAMPLE_PROMPT])
 
     within_budget(count_tokens.output["total_tokens"]) >> generate

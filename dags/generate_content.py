@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from genops import genai_tasks
-from genops.compat import task
-from genops.dag_factory import lab_dag
-from genops.generation import PROFILES
-from genops.prompts import SAMPLE_PROMPT
+from genops.core.compat import task
+from genops.core.dag_factory import lab_dag
+from genops.gemini import tasks as gemini
+from genops.gemini.profiles import PROFILES
+from genops.gemini.prompts import SAMPLE_PROMPT
 
 with lab_dag(
     "generate_content",
-    description="Send one prompt to every generation configuration in genops.generation.PROFILES.",
+    description="Send one prompt to every generation configuration in genops.gemini.profiles.PROFILES.",
     tags=["lab", "generate"],
 ) as dag:
     responses = {
-        profile.name: genai_tasks.generate_content(
+        profile.name: gemini.generate_content(
             f"generate_{profile.name}", profile=profile, contents=[SAMPLE_PROMPT]
         ).output
         for profile in PROFILES

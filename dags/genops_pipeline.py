@@ -3,13 +3,13 @@ only if it passes the metric gate (GENOPS_EVAL_THRESHOLDS) and the prompt passes
 
 from __future__ import annotations
 
-from genops import genai_tasks
-from genops.compat import get_current_context, task
-from genops.dag_factory import lab_dag
-from genops.evaluation import EVAL_GENERATION_PROFILE
-from genops.gate_tasks import meets_thresholds, within_budget
-from genops.prompts import SUMMARY_INSTRUCTION, build_prompt
-from genops.tuning import TUNED_ENDPOINT_KEY, tuning_tasks
+from genops.core.compat import get_current_context, task
+from genops.core.dag_factory import lab_dag
+from genops.evaluation.scoring import EVAL_GENERATION_PROFILE
+from genops.gates.tasks import meets_thresholds, within_budget
+from genops.gemini import tasks as gemini
+from genops.gemini.prompts import SUMMARY_INSTRUCTION, build_prompt
+from genops.tuning.tasks import TUNED_ENDPOINT_KEY, tuning_tasks
 
 # Served in the format the model was tuned on (genops/data/sft_train.jsonl) and sampled as it was evaluated.
 SERVING_PROFILE = EVAL_GENERATION_PROFILE
@@ -30,7 +30,7 @@ with lab_dag(
 
     @task
     def evaluate_tuned_model(endpoint: str) -> dict:
-        from genops.model_evaluation import evaluate_model
+        from genops.evaluation.model_evaluation import evaluate_model
 
         context = get_current_context()
         return evaluate_model(
@@ -41,12 +41,8 @@ with lab_dag(
             run_id=context["run_id"],
         )
 
-    count_tokens = genai_tasks.count_tokens(
-        "count_tokens", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint
-    )
-    generate = genai_tasks.generate_content(
-        "generate", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint
-    )
+    count_tokens = gemini.count_tokens("count_tokens", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint)
+    generate = gemini.generate_content("generate", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint)
 
     meets_thresholds(evaluate_tuned_model(tuned_endpoint)) >> count_tokens
     within_budget(count_tokens.output["total_tokens"]) >> generate

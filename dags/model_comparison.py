@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from genops import config, results
-from genops.compat import get_current_context, task
-from genops.dag_factory import lab_dag
-from genops.deferred import DeferredImportOperator
-from genops.generation import PROFILES
+from genops.core import config
+from genops.core.compat import get_current_context, task
+from genops.core.dag_factory import lab_dag
+from genops.core.deferred import DeferredImportOperator
+from genops.evaluation import results
+from genops.gemini.profiles import PROFILES
 
 CONFIGURATIONS = [profile.name for profile in PROFILES]
 TABLE = ".".join(config.templated(name) for name in ("GENOPS_PROJECT_ID", "GENOPS_BQ_DATASET", "GENOPS_BQ_TABLE"))
 
 with lab_dag(
     "model_comparison",
-    description="Evaluate every configuration in genops.generation.PROFILES (mapped tasks), write one "
+    description="Evaluate every configuration in genops.gemini.profiles.PROFILES (mapped tasks), write one "
     "model_evaluations row each to the data bucket, load them into BigQuery and publish the best one.",
     tags=["lab", "evaluation", "comparison"],
 ) as dag:
 
     @task(map_index_template="{{ model_config }}")
     def evaluate(model_config: str) -> dict:
-        from genops.generation import PROFILES_BY_NAME
-        from genops.model_evaluation import evaluate_model
+        from genops.evaluation.model_evaluation import evaluate_model
+        from genops.gemini.profiles import PROFILES_BY_NAME
 
         context = get_current_context()
         context["model_config"] = model_config  # names the mapped task in the UI
@@ -37,8 +38,8 @@ with lab_dag(
     @task
     def write_report(rows: list[dict]) -> str:
         """Check every row against the table schema, then write them as NDJSON; returns the object path."""
-        from genops import storage
-        from genops.reports import report_object, to_ndjson
+        from genops.core import storage
+        from genops.evaluation.reports import report_object, to_ndjson
 
         context = get_current_context()
         object_name = report_object(config.get("GENOPS_REPORTS_PREFIX"), context["dag"].dag_id, context["run_id"])
@@ -50,7 +51,7 @@ with lab_dag(
     @task
     def best_configuration(rows: list[dict]) -> dict:
         """Publish the configuration that scores best on GENOPS_COMPARISON_METRIC."""
-        from genops.reports import best_row
+        from genops.evaluation.reports import best_row
 
         metric = config.metric_name("GENOPS_COMPARISON_METRIC")
         best = best_row(list(rows), metric)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from genops import config
-from genops.compat import Param, get_current_context, task
-from genops.dag_factory import lab_dag
+from genops.core import config
+from genops.core.compat import Param, get_current_context, task
+from genops.core.dag_factory import lab_dag
 
 with lab_dag(
     "run_evaluation",
@@ -24,13 +24,13 @@ with lab_dag(
 
     @task
     def load_examples() -> list[dict]:
-        from genops.prompts import load_eval_dataset
+        from genops.gemini.prompts import load_eval_dataset
 
         return load_eval_dataset()
 
     @task
     def generate_responses(examples: list[dict]) -> list[dict]:
-        from genops.evaluation import generate_responses
+        from genops.evaluation.scoring import generate_responses
 
         model = config.get(get_current_context()["params"]["model_setting"])
         return generate_responses(
@@ -42,8 +42,8 @@ with lab_dag(
         """Score the responses and turn the SDK's summary into a model_evaluations row."""
         from datetime import datetime
 
-        from genops.evaluation import run_evaluation
-        from genops.results import experiment_run_name, metrics_row
+        from genops.evaluation.results import experiment_run_name, metrics_row
+        from genops.evaluation.scoring import run_evaluation
 
         context = get_current_context()
         experiment, run_name = config.get("GENOPS_EXPERIMENT_NAME"), experiment_run_name(run_name)

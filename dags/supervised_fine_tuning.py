@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from genops.dag_factory import lab_dag
-from genops.tuning import tuning_tasks
+from genops.core.dag_factory import lab_dag
+from genops.tuning.tasks import tuning_tasks
 
 with lab_dag(
     "supervised_fine_tuning",

@@ -4,7 +4,7 @@
 
 PATH defaults to the lab's sample (dags/genops/data/sft_train.jsonl); the destination defaults to
 gs://$GENOPS_DATA_BUCKET/$GENOPS_TRAINING_DATA_OBJECT, where supervised_fine_tuning and genops_pipeline
-wait for it. The DAGs run the same checks (genops.training_data) before they start a tuning job.
+wait for it. The DAGs run the same checks (genops.tuning.training_data) before they start a tuning job.
 Exit status: 0 valid (and uploaded unless --dry-run), 1 invalid data (nothing uploaded), 2 cannot run.
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dags"))
 
-from genops import config  # noqa: E402  (needs the path above)
-from genops.training_data import SAMPLE_DATASET, TrainingDataError, validate_file  # noqa: E402
+from genops.core import config  # noqa: E402  (needs the path above)
+from genops.tuning.training_data import SAMPLE_DATASET, TrainingDataError, validate_file  # noqa: E402
 
 
 def upload_file(path: Path, bucket: str, object_name: str) -> str:

@@ -8,7 +8,7 @@ locals {
     managed_by  = "terraform"
   })
 
-  # Score range of each metric a threshold may name: dags/genops/config.py METRIC_RANGES
+  # Score range of each metric a threshold may name: dags/genops/core/config.py METRIC_RANGES
   # (tests/terraform/test_genops_contract.py keeps the two equal).
   metric_ranges = {
     summarization_quality = [1.0, 5.0]

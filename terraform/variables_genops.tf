@@ -1,5 +1,5 @@
 # Settings the DAGs read as GENOPS_ environment variables. Defaults equal those in
-# dags/genops/config.py SETTINGS (tests/terraform/test_genops_contract.py checks it).
+# dags/genops/core/config.py SETTINGS (tests/terraform/test_genops_contract.py checks it).
 
 variable "genops_pro_model" {
   type        = string
@@ -80,7 +80,7 @@ variable "genops_token_budget" {
 
 variable "genops_eval_thresholds" {
   type        = map(number)
-  description = "Lowest mean score per metric that promotes a model (GENOPS_EVAL_THRESHOLDS, JSON-encoded). Metric names and ranges as in dags/genops/config.py METRIC_RANGES."
+  description = "Lowest mean score per metric that promotes a model (GENOPS_EVAL_THRESHOLDS, JSON-encoded). Metric names and ranges as in dags/genops/core/config.py METRIC_RANGES."
   default = {
     groundedness          = 0.7
     rouge_l_sum           = 0.2

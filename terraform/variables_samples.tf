@@ -1,5 +1,5 @@
 # Settings of the sample DAGs (dags/samples), read as GENOPS_ environment variables. Defaults equal
-# those in dags/genops/config.py SETTINGS; an empty string turns an optional feature off.
+# those in dags/genops/core/config.py SETTINGS; an empty string turns an optional feature off.
 
 variable "genops_samples_prefix" {
   type        = string

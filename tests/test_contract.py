@@ -21,7 +21,7 @@ from types import ModuleType
 import pytest
 import yaml
 
-from genops import results
+from genops.evaluation import results
 from tests.delivery.support import BUILTIN_SUBSTITUTIONS, REPO, install_fake_gcloud, substitutions_used
 from tests.terraform import hcl_tree
 from tests.terraform.hcl_tree import blocks, file_reference, locals_of, variable_default
@@ -40,9 +40,12 @@ def _block(root: Path, kind: str, labels: tuple[str, ...], module: str = ""):
     return found.body
 
 
+CONFIG_MODULE = "dags/genops/core/config.py"
+
+
 def load_config(root: Path) -> ModuleType:
-    """dags/genops/config.py of that tree (standard library only, so it imports on its own)."""
-    spec = importlib.util.spec_from_file_location(f"genops_config_{abs(hash(root))}", root / "dags/genops/config.py")
+    """dags/genops/core/config.py of that tree (standard library only, so it imports on its own)."""
+    spec = importlib.util.spec_from_file_location(f"genops_config_{abs(hash(root))}", root / CONFIG_MODULE)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while the class is created
     try:
@@ -85,10 +88,10 @@ def genops_problems(root: Path) -> list[str]:
     read = dag_reads(root)
     composer = "terraform/modules/composer (env_variables)"
     return [
-        *(f"DAG code reads {n}, which dags/genops/config.py does not declare" for n in sorted(read - declared)),
+        *(f"DAG code reads {n}, which {CONFIG_MODULE} does not declare" for n in sorted(read - declared)),
         *(f"DAG code reads {n}, which {composer} does not set" for n in sorted(read - on_composer)),
-        *(f"{composer} sets {n}, which dags/genops/config.py does not declare" for n in sorted(on_composer - declared)),
-        *(f"dags/genops/config.py declares {n}, which {composer} does not set" for n in sorted(declared - on_composer)),
+        *(f"{composer} sets {n}, which {CONFIG_MODULE} does not declare" for n in sorted(on_composer - declared)),
+        *(f"{CONFIG_MODULE} declares {n}, which {composer} does not set" for n in sorted(declared - on_composer)),
         *(f"{composer} sets {n}, which no DAG code reads" for n in sorted(on_composer - read)),
     ]
 
@@ -353,18 +356,18 @@ BREAKAGES = [
         [
             "DAG code reads GENOPS_TOKEN_BUDGET, which terraform/modules/composer (env_variables) does not set",
             "terraform/modules/composer (env_variables) sets GENOPS_TOKEN_LIMIT, "
-            "which dags/genops/config.py does not declare",
+            "which dags/genops/core/config.py does not declare",
         ],
     ),
     (
         "config.py renames a variable",
-        "dags/genops/config.py",
+        "dags/genops/core/config.py",
         '"GENOPS_EXPERIMENT_NAME"',
         '"GENOPS_EXPERIMENT"',
         "genops",
         [
-            "DAG code reads GENOPS_EXPERIMENT_NAME, which dags/genops/config.py does not declare",
-            "dags/genops/config.py declares GENOPS_EXPERIMENT, "
+            "DAG code reads GENOPS_EXPERIMENT_NAME, which dags/genops/core/config.py does not declare",
+            "dags/genops/core/config.py declares GENOPS_EXPERIMENT, "
             "which terraform/modules/composer (env_variables) does not set",
         ],
     ),
@@ -374,7 +377,7 @@ BREAKAGES = [
         "",
         'import os\nZONE = os.environ["GENOPS_ZONE"]\n',
         "genops",
-        ["DAG code reads GENOPS_ZONE, which dags/genops/config.py does not declare"],
+        ["DAG code reads GENOPS_ZONE, which dags/genops/core/config.py does not declare"],
     ),
     (
         "the triggers drop a substitution",
@@ -457,7 +460,7 @@ BREAKAGES = [
     ),
     (
         "reports are written outside the NEARLINE prefix",
-        "dags/genops/config.py",
+        "dags/genops/core/config.py",
         '"Object prefix for evaluation reports in the data bucket.", "reports"',
         '"Object prefix for evaluation reports in the data bucket.", "eval-reports"',
         "lifecycle",

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from genops import config
+from genops.core import config
 from tests.conftest import REPO
 
 _spec = importlib.util.spec_from_file_location("airflow_local", REPO / "scripts" / "local" / "airflow_local.py")

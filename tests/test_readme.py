@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from genops import config
+from genops.core import config
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text()

@@ -1,4 +1,14 @@
-"""Shared code for the GenOps DAGs: config contract, prompts and datasets, gates and helpers.
+"""Shared code for the GenOps DAGs, one subpackage per concern; imports point one way, down this list:
 
-Nothing here imports Google SDKs at module level: DAG parsing stays fast and offline.
+- `core`: the GENOPS_ configuration contract, the Airflow 2/3 import surface, DAG defaults, credentials,
+  the data bucket, where the package's data files are. Imports nothing else from genops.
+- `gemini`: generation profiles, prompts and the evaluation dataset, the Gemini call tasks. Imports core.
+- `gates`: gate decisions as plain data and the short-circuit tasks that enforce them. Imports core.
+- `tuning`: training-data validation and supervised fine-tuning tasks. Imports core and gemini.
+- `evaluation`: scoring with the Gen AI evaluation service, result rows, reports. Imports core and gemini.
+- `samples`: what only the sample DAGs (dags/samples) use. May import any of the above; nothing imports it.
+
+`data/` and `schemas/` hold the datasets and the BigQuery schema files (`core.paths` names them).
+tests/dags/test_layering.py enforces these arrows. Nothing here imports Google SDKs at module level:
+DAG parsing stays fast and offline.
 """

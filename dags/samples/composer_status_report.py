@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 
-from genops import config, genai_tasks
-from genops.compat import get_current_context, task
-from genops.dag_factory import lab_dag
+from genops.core import config
+from genops.core.compat import get_current_context, task
+from genops.core.dag_factory import lab_dag
+from genops.gemini import tasks as gemini
 from genops.samples import locations, outputs, status_report
 
 with lab_dag(
@@ -27,7 +28,7 @@ with lab_dag(
         """Fetch the window's runs, write them to GCS; XComs: records (URI or None), runs, summary."""
         from datetime import UTC, datetime
 
-        from genops import storage
+        from genops.core import storage
         from genops.samples.airflow_api import dag_runs_since
 
         context = get_current_context()
@@ -56,7 +57,7 @@ with lab_dag(
     exported = export_dag_runs()
     request = report_request(exported["summary"])
     any_runs(exported["runs"]) >> request
-    report = genai_tasks.generate_content("write_report", profile=status_report.PROFILE, contents=request)
+    report = gemini.generate_content("write_report", profile=status_report.PROFILE, contents=request)
 
     @task
     def check_report(answer_text: str | None, summary: dict, records: str) -> dict:

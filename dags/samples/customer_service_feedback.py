@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from genops import config, genai_tasks
-from genops.compat import task
-from genops.dag_factory import lab_dag
+from genops.core import config
+from genops.core.compat import task
+from genops.core.dag_factory import lab_dag
+from genops.gemini import tasks as gemini
 from genops.samples import feedback, locations, outputs
 from genops.samples.inputs import wait_for_input
 
@@ -22,7 +23,7 @@ with lab_dag(
     tags=["sample", "structured-output", "bigquery"],
 ) as dag:
     transcript = wait_for_input("wait_for_transcript", *feedback.TRANSCRIPT)
-    answer = genai_tasks.generate_content(
+    answer = gemini.generate_content(
         "score_transcript",
         profile=feedback.PROFILE,
         contents=[

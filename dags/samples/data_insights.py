@@ -7,10 +7,11 @@ schema and all four are checked before the insights report is written to GCS.
 
 from __future__ import annotations
 
-from genops import config, genai_tasks
-from genops.compat import TaskGroup, task
-from genops.dag_factory import lab_dag
-from genops.gate_tasks import within_budget
+from genops.core import config
+from genops.core.compat import TaskGroup, task
+from genops.core.dag_factory import lab_dag
+from genops.gates.tasks import within_budget
+from genops.gemini import tasks as gemini
 from genops.samples import insights, outputs
 
 with lab_dag(
@@ -23,7 +24,7 @@ with lab_dag(
     @task
     def read_sample() -> str:
         """The first SAMPLE_ROWS rows of the table, as CSV; fail with the fix when the table is empty."""
-        from genops.compat import AirflowFailException
+        from genops.core.compat import AirflowFailException
         from genops.samples.bigquery import sample_rows
 
         table = insights.SOURCE_TABLE.value()
@@ -33,7 +34,7 @@ with lab_dag(
         return insights.sample_text(rows)
 
     sample = read_sample()
-    tokens = genai_tasks.count_tokens(
+    tokens = gemini.count_tokens(
         "count_tokens", profile=insights.PROFILE, contents=insights.question_contents(insights.LONGEST_QUESTION, sample)
     )
     gate = within_budget(tokens.output["total_tokens"])
@@ -41,7 +42,7 @@ with lab_dag(
 
     with TaskGroup("gemini_insights", tooltip="One Gemini question per analysis, all about the same sample") as ask:
         answers = {
-            name: genai_tasks.generate_content(
+            name: gemini.generate_content(
                 f"ask_{name}", profile=insights.PROFILE, contents=insights.question_contents(question, sample)
             ).output
             for name, question in insights.QUESTIONS.items()

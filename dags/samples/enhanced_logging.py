@@ -8,8 +8,8 @@ the run stay failed. Stage a clean file to see the run succeed without any Gemin
 
 from __future__ import annotations
 
-from genops.compat import task
-from genops.dag_factory import lab_dag
+from genops.core.compat import task
+from genops.core.dag_factory import lab_dag
 from genops.samples.failure_explainer import explain_failure
 
 PARTNER_ORDERS = ("logging", "partner_orders.csv")  # under <GENOPS_SAMPLES_PREFIX>/inputs/
@@ -24,7 +24,7 @@ with lab_dag(
     @task(on_failure_callback=explain_failure)
     def check_partner_orders() -> dict:
         """Every row needs an order id and a numeric amount; the first bad row fails the task, naming the fix."""
-        from genops.compat import AirflowFailException
+        from genops.core.compat import AirflowFailException
         from genops.samples import locations
         from genops.samples.gcs import read_text
         from genops.samples.orders import OrderFeedError, check_orders

@@ -7,8 +7,8 @@ line that says how to turn it on. Grounded answers are plain text and end here; 
 
 from __future__ import annotations
 
-from genops import genai_tasks
-from genops.dag_factory import lab_dag
+from genops.core.dag_factory import lab_dag
+from genops.gemini import tasks as gemini
 from genops.samples import grounding
 
 with lab_dag(
@@ -17,10 +17,8 @@ with lab_dag(
     "data store GENOPS_SEARCH_DATA_STORE (skipped when unset).",
     tags=["sample", "grounding"],
 ) as dag:
-    genai_tasks.generate_content(
-        "ask_google_search", profile=grounding.SEARCH_PROFILE, contents=[grounding.SEARCH_QUESTION]
-    )
+    gemini.generate_content("ask_google_search", profile=grounding.SEARCH_PROFILE, contents=[grounding.SEARCH_QUESTION])
 
-    grounding.DATA_STORE.gate("data_store_configured") >> genai_tasks.generate_content(
+    grounding.DATA_STORE.gate("data_store_configured") >> gemini.generate_content(
         "ask_data_store", profile=grounding.DATA_STORE_PROFILE, contents=[grounding.DATA_STORE_QUESTION]
     )

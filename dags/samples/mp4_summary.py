@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from genops import config, genai_tasks
-from genops.compat import task
-from genops.dag_factory import lab_dag
+from genops.core import config
+from genops.core.compat import task
+from genops.core.dag_factory import lab_dag
+from genops.gemini import tasks as gemini
 from genops.samples import locations, outputs, video
 from genops.samples.inputs import wait_for_input
 
@@ -23,10 +24,10 @@ with lab_dag(
 ) as dag:
     wait_for_video = wait_for_input("wait_for_video", *video.VIDEO)
     video_uri = locations.templated_input_uri(*video.VIDEO)
-    describe = genai_tasks.generate_content(
+    describe = gemini.generate_content(
         "describe_video", profile=video.SUMMARY_PROFILE, contents=video.video_contents(video.SUMMARY_PROMPT, video_uri)
     )
-    extract = genai_tasks.generate_content(
+    extract = gemini.generate_content(
         "extract_scenes", profile=video.SCENES_PROFILE, contents=video.video_contents(video.SCENES_PROMPT, video_uri)
     )
 

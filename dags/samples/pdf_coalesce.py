@@ -7,10 +7,11 @@ only checked text is translated, and only a checked translation is written.
 
 from __future__ import annotations
 
-from genops import config, genai_tasks
-from genops.compat import task
-from genops.dag_factory import lab_dag
-from genops.gate_tasks import within_budget
+from genops.core import config
+from genops.core.compat import task
+from genops.core.dag_factory import lab_dag
+from genops.gates.tasks import within_budget
+from genops.gemini import tasks as gemini
 from genops.samples import locations, outputs, pdfs
 
 with lab_dag(
@@ -23,7 +24,7 @@ with lab_dag(
     @task
     def list_pdfs() -> list[str]:
         """gs:// URIs of the staged PDFs, sorted; fail with the fix when there are none or too many."""
-        from genops.compat import AirflowFailException
+        from genops.core.compat import AirflowFailException
         from genops.samples.gcs import list_objects
 
         prefix = locations.input_object(pdfs.PDF_FOLDER) + "/"
@@ -45,8 +46,8 @@ with lab_dag(
 
     pdf_uris = list_pdfs()
     request = summary_request(pdf_uris)
-    tokens = genai_tasks.count_tokens("count_tokens", profile=pdfs.SUMMARY_PROFILE, contents=request)
-    summarize = genai_tasks.generate_content("coalesce_pdfs", profile=pdfs.SUMMARY_PROFILE, contents=request)
+    tokens = gemini.count_tokens("count_tokens", profile=pdfs.SUMMARY_PROFILE, contents=request)
+    summarize = gemini.generate_content("coalesce_pdfs", profile=pdfs.SUMMARY_PROFILE, contents=request)
     within_budget(tokens.output["total_tokens"]) >> summarize
 
     @task
@@ -60,7 +61,7 @@ with lab_dag(
         return pdfs.translation_contents(summary, config.get("GENOPS_TRANSLATION_LANGUAGE"))
 
     summary = check_summary(summarize.output)
-    translate = genai_tasks.generate_content(
+    translate = gemini.generate_content(
         "translate_summary", profile=pdfs.TRANSLATION_PROFILE, contents=translation_request(summary)
     )
 

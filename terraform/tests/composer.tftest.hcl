@@ -24,7 +24,7 @@ run "environment" {
       "GENOPS_VIDEO_SCENES_TABLE", "GENOPS_INSIGHTS_SOURCE_TABLE", "GENOPS_SEARCH_DATA_STORE",
       "GENOPS_AIRFLOW_API_URL", "GENOPS_TRANSLATION_LANGUAGE",
     ])
-    error_message = "env_variables must hold every GENOPS_ setting of dags/genops/config.py and nothing else; got ${jsonencode(keys(output.genops_env_variables))}."
+    error_message = "env_variables must hold every GENOPS_ setting of dags/genops/core/config.py and nothing else; got ${jsonencode(keys(output.genops_env_variables))}."
   }
 
   assert {

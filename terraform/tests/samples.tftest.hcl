@@ -31,7 +31,7 @@ run "sample_tables_and_optional_features_off" {
       output.genops_env_variables["GENOPS_SAMPLES_PREFIX"] == "samples" &&
       output.genops_env_variables["GENOPS_TRANSLATION_LANGUAGE"] == "Spanish"
     )
-    error_message = "The sample settings must name the created tables and default as in dags/genops/config.py; got ${jsonencode(output.genops_env_variables)}."
+    error_message = "The sample settings must name the created tables and default as in dags/genops/core/config.py; got ${jsonencode(output.genops_env_variables)}."
   }
 
   assert {

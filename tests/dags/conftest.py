@@ -46,7 +46,7 @@ def google_credentials(monkeypatch):
     import google.auth
     from google.auth.credentials import AnonymousCredentials
 
-    from genops import credentials
+    from genops.core import credentials
 
     monkeypatch.setattr(google.auth, "default", lambda *args, **kwargs: (AnonymousCredentials(), None))
     monkeypatch.setattr(credentials, "_checked", set())

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from genops import credentials
-from genops.compat import AirflowFailException
+from genops.core import credentials
+from genops.core.compat import AirflowFailException
 from tests.dags.fakes import install_fake_genai
 from tests.dags.runner import run_dag
 
@@ -67,7 +67,7 @@ def test_genai_task_without_credentials_fails_before_any_client_call(dagbag, gen
 
 
 def test_evaluation_helper_without_credentials_fails_naming_the_fix(genops_env, no_credentials):
-    from genops.evaluation import generate_responses
+    from genops.evaluation.scoring import generate_responses
 
     with pytest.raises(credentials.MissingCredentialsError) as err:
         generate_responses(

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from genops.gates import budget_decision, threshold_decision
-from genops.results import InvalidResultError, experiment_run_name, metrics_row, schema, validate_row
+from genops.evaluation.results import InvalidResultError, experiment_run_name, metrics_row, schema, validate_row
+from genops.gates.decisions import budget_decision, threshold_decision
 from tests.dags.fakes import REALISTIC_SUMMARY
 
 WHEN = datetime(2026, 8, 1, 12, 30, tzinfo=UTC)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from google.genai import types
 
-from genops.config import SETTINGS
-from genops.generation import PROFILES
+from genops.core.config import SETTINGS
+from genops.gemini.profiles import PROFILES
 
 
 def test_the_lab_compares_six_named_configurations():

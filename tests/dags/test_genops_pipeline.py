@@ -10,7 +10,7 @@ import logging
 
 import pytest
 
-from genops.prompts import load_eval_dataset
+from genops.gemini.prompts import load_eval_dataset
 from tests.dags.fakes import (
     REALISTIC_SUMMARY,
     TUNED_ENDPOINT,

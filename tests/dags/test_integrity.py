@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from genops.dag_factory import OWNER
+from genops.core.dag_factory import OWNER
 from tests.conftest import REPO
 from tests.dags.conftest import EXPECTED_DAG_IDS
 
@@ -86,7 +86,7 @@ def test_deferred_provider_operators_exist_and_accept_their_arguments(dagbag):
     """What DAG parsing does not import is checked here: the class exists and takes the given arguments."""
     import inspect
 
-    from genops.deferred import DeferredImportOperator
+    from genops.core.deferred import DeferredImportOperator
 
     deferred = [t for dag in dagbag.dags.values() for t in dag.tasks if isinstance(t, DeferredImportOperator)]
     assert deferred

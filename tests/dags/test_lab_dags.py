@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from genops.generation import PROFILES
+from genops.gemini.profiles import PROFILES
 from tests.dags.fakes import FakeGenAIClient, install_fake_genai
 from tests.dags.runner import run_dag
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from genops import storage
-from genops.training_data import SAMPLE_DATASET
+from genops.core import storage
+from genops.tuning.training_data import SAMPLE_DATASET
 from tests.dags.runner import run_dag
 from tests.dags.tuning_support import TRAINING_OBJECT, allow_reschedule_on_sqlite, without_poke_waits
 

@@ -12,8 +12,8 @@ from collections import Counter
 
 import pytest
 
-from genops.generation import PROFILES
-from genops.results import schema, validate_row
+from genops.evaluation.results import schema, validate_row
+from genops.gemini.profiles import PROFILES
 from tests.dags.fakes import (
     REALISTIC_SUMMARY,
     FakeEvaluationByConfig,

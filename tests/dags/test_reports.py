@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from genops.reports import best_row, report_object, to_ndjson
-from genops.results import InvalidResultError, metrics_row
+from genops.evaluation.reports import best_row, report_object, to_ndjson
+from genops.evaluation.results import InvalidResultError, metrics_row
 from tests.dags.fakes import REALISTIC_SUMMARY
 
 

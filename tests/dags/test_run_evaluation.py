@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from genops.prompts import load_eval_dataset
-from genops.results import validate_row
+from genops.evaluation.results import validate_row
+from genops.gemini.prompts import load_eval_dataset
 from tests.dags.fakes import REALISTIC_SUMMARY, install_fake_evaluation, install_fake_genai
 from tests.dags.runner import run_dag
 

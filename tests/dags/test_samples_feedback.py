@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from genops.results import validate_row
+from genops.evaluation.results import validate_row
 from genops.samples import feedback
 from tests.conftest import REPO
 from tests.dags.fakes import install_fake_genai

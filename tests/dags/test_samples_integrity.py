@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from genops.results import schema
+from genops.evaluation.results import schema
 from genops.samples import failure_explainer, feedback, grounding, insights, pdfs, status_report, video
 from tests.conftest import REPO
 from tests.dags.conftest import EXPECTED_DAG_IDS

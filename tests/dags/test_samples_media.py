@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from genops.results import validate_row
+from genops.evaluation.results import validate_row
 from genops.samples import pdfs, video
 from tests.conftest import REPO
 from tests.dags.fakes import install_fake_genai

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from genops import config
-from genops.results import InvalidResultError, validate_row
+from genops.core import config
+from genops.evaluation.results import InvalidResultError, validate_row
 from genops.samples import feedback, grounding, insights, locations, pdfs, status_report, video
 from genops.samples.orders import OrderFeedError, check_orders
 from genops.samples.structured import InvalidAnswerError, parse_answer

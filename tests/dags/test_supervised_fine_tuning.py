@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from genops.training_data import SAMPLE_DATASET
+from genops.tuning.training_data import SAMPLE_DATASET
 from tests.dags.fakes import (
     TUNED_ENDPOINT,
     TUNED_MODEL,

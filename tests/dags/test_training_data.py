@@ -1,4 +1,4 @@
-"""The training-data validator (genops.training_data) and the script that validates, then uploads."""
+"""The training-data validator (genops.tuning.training_data) and the script that validates, then uploads."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from genops import training_data
-from genops.prompts import SUMMARY_INSTRUCTION, SYSTEM_INSTRUCTION, build_prompt, load_eval_dataset
-from genops.training_data import SAMPLE_DATASET, TrainingDataError, validate_file
+from genops.gemini.prompts import SUMMARY_INSTRUCTION, SYSTEM_INSTRUCTION, build_prompt, load_eval_dataset
+from genops.tuning import training_data
+from genops.tuning.training_data import SAMPLE_DATASET, TrainingDataError, validate_file
 from tests.conftest import REPO
 
 SAMPLE_LINES = SAMPLE_DATASET.read_text(encoding="utf-8").splitlines()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from genops.training_data import SAMPLE_DATASET
+from genops.tuning.training_data import SAMPLE_DATASET
 from tests.dags.conftest import TEST_SETTINGS
 from tests.dags.fakes import FakeGCS
 

@@ -32,7 +32,7 @@ def exclude_of(call) -> re.Pattern:
 DEPLOYED = {
     "count_tokens.py",
     ".airflowignore",
-    "genops/config.py",
+    "genops/core/config.py",
     "genops/schemas/model_evaluations.json",
     "genops/data/sft_train.jsonl",
     "samples/pdf_coalesce.py",
@@ -135,7 +135,7 @@ def test_runs_exactly_one_recursive_checksum_rsync_that_deletes_removed_files(fa
         ("count_tokens.py", False),
         ("genops/airflow_monitoring.py", False),
         (".airflowignore", False),
-        ("genops/config.py", False),
+        ("genops/core/config.py", False),
         ("genops/schemas/model_evaluations.json", False),
         ("samples/latest_tests_report.py", False),
         ("ab_test.py", False),
@@ -210,7 +210,7 @@ def test_the_repository_dags_folder_deploys_without_caches(fake_gcloud):
     uploaded = set(call["uploaded"])
     top_level_dags = {p.name for p in (REPO / "dags").glob("*.py")}
     assert top_level_dags and top_level_dags <= uploaded
-    assert "genops/config.py" in uploaded and ".airflowignore" in uploaded
+    assert "genops/core/config.py" in uploaded and ".airflowignore" in uploaded
     assert not [p for p in uploaded if "__pycache__" in p or p.endswith(".pyc")]
 
 

@@ -1,4 +1,4 @@
-"""Terraform sets exactly the GENOPS_ settings that dags/genops/config.py declares, with its defaults."""
+"""Terraform sets exactly the GENOPS_ settings that dags/genops/core/config.py declares, with its defaults."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from genops import config as CONFIG  # dags/ is on pythonpath; config.py imports only the standard library
+from genops.core import config as CONFIG  # dags/ is on pythonpath; config.py imports only the standard library
 from tests.terraform.hcl_tree import TERRAFORM, blocks, locals_of, variable_default
 
 COMPOSER = TERRAFORM / "modules" / "composer"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from genops import config
+from genops.core import config
 
 URL_SETTING = "GENOPS_AIRFLOW_API_URL"
 PAGE_SIZE = 100  # the API's default maximum page size

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from genops import config
-from genops.credentials import GCP_CONN_ID, require_google_credentials
+from genops.core import config
+from genops.core.credentials import GCP_CONN_ID, require_google_credentials
 
 log = logging.getLogger(__name__)
 

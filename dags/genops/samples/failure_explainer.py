@@ -16,8 +16,8 @@ import logging
 import threading
 import traceback
 
-from genops import config
-from genops.gates import budget_decision
+from genops.core import config
+from genops.gates.decisions import budget_decision
 from genops.samples.structured import SampleProfile
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def explain_failure(context) -> None:
 def _explain(context) -> None:
     from airflow.providers.google.cloud.hooks.gen_ai import GenAIGenerativeModelHook
 
-    from genops.credentials import require_google_credentials
+    from genops.core.credentials import require_google_credentials
 
     label = _task_label(context)
     require_google_credentials(f"explaining the failure of {label}", gcp_conn_id=GCP_CONN_ID)

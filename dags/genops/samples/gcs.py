@@ -1,6 +1,6 @@
-"""Reading and listing the samples' inputs in the data bucket (genops.storage does the writing).
+"""Reading and listing the samples' inputs in the data bucket (genops.core.storage does the writing).
 
-Like genops.storage, a local data bucket (a directory, under `make local`) is read as files.
+Like genops.core.storage, a local data bucket (a directory, under `make local`) is read as files.
 """
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from genops import config, storage
-from genops.credentials import GCP_CONN_ID, require_google_credentials
+from genops.core import config, storage
+from genops.core.credentials import GCP_CONN_ID, require_google_credentials
 
 
 def list_objects(prefix: str) -> list[str]:

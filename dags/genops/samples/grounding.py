@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from genops import config
-from genops.generation import PROFILES_BY_NAME
+from genops.core import config
+from genops.gemini.profiles import PROFILES_BY_NAME
 from genops.samples.optional import OptionalSetting
 from genops.samples.structured import SampleProfile
 

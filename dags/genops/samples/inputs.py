@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from genops import config, storage
-from genops.compat import task
+from genops.core import config, storage
+from genops.core.compat import task
 from genops.samples import locations
 
 POKE_INTERVAL = timedelta(minutes=1)

@@ -7,9 +7,8 @@ gs://<GENOPS_DATA_BUCKET>/<GENOPS_SAMPLES_PREFIX>/inputs/; the samples write und
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from genops import config, storage
+from genops.core import config, storage
 
 
 def _join(*parts: str) -> str:
@@ -46,6 +45,3 @@ def templated_input_object(*parts: str) -> str:
 
 def templated_input_uri(*parts: str) -> str:
     return f"gs://{TEMPLATED_BUCKET}/{templated_input_object(*parts)}"
-
-
-SCHEMAS_DIR = Path(__file__).resolve().parents[1] / "schemas"  # the BigQuery schema files Terraform also reads

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from genops import config
+from genops.core import config
 
 
 @dataclass(frozen=True)
 class OptionalSetting:
-    name: str  # a GENOPS_ setting declared with default "" in genops/config.py
+    name: str  # a GENOPS_ setting declared with default "" in genops/core/config.py
     pattern: str  # what a usable value looks like (a full match)
     form: str  # that shape in words, e.g. <project>.<dataset>.<table>
     example: str
@@ -29,7 +29,7 @@ class OptionalSetting:
 
     def gate(self, task_id: str):
         """A short-circuit task: skips everything downstream while the setting is unset, with one log line."""
-        from genops.compat import task
+        from genops.core.compat import task
 
         @task.short_circuit(task_id=task_id)
         def configured() -> bool:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 
-from genops import config, storage
-from genops.compat import get_current_context, task
+from genops.core import config, storage
+from genops.core.compat import get_current_context, task
 from genops.samples import locations
 
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from genops.generation import GenerationProfile
+from genops.gemini.profiles import GenerationProfile
 
 # Enough for the samples' JSON answers plus a Gemini 2.5 model's thinking, which counts against this limit.
 STRUCTURED_MAX_OUTPUT_TOKENS = 8192
@@ -28,7 +28,7 @@ class InvalidAnswerError(ValueError):
 @dataclass(frozen=True)
 class SampleProfile(GenerationProfile):
     """A GenerationProfile with its own system instruction and extra GenerateContentConfig fields (a response
-    schema, tools), so `genops.genai_tasks` builds the provider operator for it unchanged."""
+    schema, tools), so `genops.gemini.tasks` builds the provider operator for it unchanged."""
 
     system_instruction: str = ""
     extra_config: dict[str, Any] = field(default_factory=dict)
@@ -80,8 +80,8 @@ def parse_answer(text: str | None, response_schema: dict, *, what: str) -> Any:
 @contextmanager
 def fail_on_bad_answer():
     """Turn a rejected answer or row into a failure without retries: the same XCom would be rejected again."""
-    from genops.compat import AirflowFailException
-    from genops.results import InvalidResultError
+    from genops.core.compat import AirflowFailException
+    from genops.evaluation.results import InvalidResultError
 
     try:
         yield
@@ -94,7 +94,7 @@ def checked(answer_text: str | None, response_schema: dict, *, what: str, build:
     checked_at=)` (which may reject it too). A rejected answer fails the task without retries."""
     from datetime import UTC, datetime
 
-    from genops.compat import get_current_context
+    from genops.core.compat import get_current_context
 
     with fail_on_bad_answer():
         answer = parse_answer(answer_text, response_schema, what=what)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from genops.results import validate_row
-from genops.samples.locations import SCHEMAS_DIR
+from genops.core.paths import SCHEMAS_DIR
+from genops.evaluation.results import validate_row
 from genops.samples.structured import InvalidAnswerError, structured_profile
 
 VIDEO = ("video", "animals.mp4")  # under <GENOPS_SAMPLES_PREFIX>/inputs/

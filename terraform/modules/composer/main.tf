@@ -1,5 +1,5 @@
 locals {
-  # One entry per setting in dags/genops/config.py SETTINGS, no more and no fewer
+  # One entry per setting in dags/genops/core/config.py SETTINGS, no more and no fewer
   # (tests/terraform/test_genops_contract.py keeps the two in step).
   env_variables = {
     GENOPS_PROJECT_ID               = var.genops.project_id

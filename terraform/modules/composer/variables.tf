@@ -121,5 +121,5 @@ variable "genops" {
     airflow_api_url          = string
     translation_language     = string
   })
-  description = "Values of the GENOPS_ settings the DAGs read (dags/genops/config.py SETTINGS), set as environment variables."
+  description = "Values of the GENOPS_ settings the DAGs read (dags/genops/core/config.py SETTINGS), set as environment variables."
 }

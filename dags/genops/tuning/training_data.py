@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from genops.prompts import DATA_DIR
+from genops.core.paths import DATA_DIR
 
 SAMPLE_DATASET = DATA_DIR / "sft_train.jsonl"
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-DATA_DIR = Path(__file__).parent / "data"
+from genops.core.paths import DATA_DIR
+
 EVAL_DATASET = DATA_DIR / "eval_dataset.jsonl"
 
 SYSTEM_INSTRUCTION = (

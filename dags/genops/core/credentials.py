@@ -8,7 +8,7 @@ help, so the error fails the task without retries.
 
 from __future__ import annotations
 
-from genops.compat import AirflowFailException
+from genops.core.compat import AirflowFailException
 
 GCP_CONN_ID = "google_cloud_default"
 

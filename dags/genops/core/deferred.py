@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 
-from genops.compat import BaseOperator
+from genops.core.compat import BaseOperator
 
 GOOGLE_PROVIDER = "airflow.providers.google."
 
@@ -31,7 +31,7 @@ class DeferredImportOperator(BaseOperator):
 
     def execute(self, context):
         if self.operator.startswith(GOOGLE_PROVIDER):  # no credentials: a clear failure, not a client's trace
-            from genops.credentials import GCP_CONN_ID, require_google_credentials
+            from genops.core.credentials import GCP_CONN_ID, require_google_credentials
 
             conn_id = self.operator_kwargs.get("gcp_conn_id", GCP_CONN_ID)
             require_google_credentials(f"task {self.task_id!r} ({self.operator})", gcp_conn_id=conn_id)

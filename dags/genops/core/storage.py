@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from genops.credentials import GCP_CONN_ID, require_google_credentials
+from genops.core.credentials import GCP_CONN_ID, require_google_credentials
 
 
 def _hook(what: str):

@@ -13,9 +13,10 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from genops.config import METRIC_RANGES
+from genops.core.config import METRIC_RANGES
+from genops.core.paths import SCHEMAS_DIR
 
-SCHEMA_FILE = Path(__file__).parent / "schemas" / "model_evaluations.json"
+SCHEMA_FILE = SCHEMAS_DIR / "model_evaluations.json"
 
 
 class InvalidResultError(ValueError):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from genops import config
-from genops.compat import DAG
+from genops.core import config
+from genops.core.compat import DAG
 
 OWNER = "genops-platform"
 # Fixed, in the past, and never computed from now(): serialized DAGs stay identical between parses.

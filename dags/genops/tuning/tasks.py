@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from genops import config
-from genops.compat import AirflowFailException, TaskGroup, get_current_context, task
+from genops.core import config
+from genops.core.compat import AirflowFailException, TaskGroup, get_current_context, task
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def genai_client():
     """The google-genai client for GENOPS_PROJECT_ID/GENOPS_REGION, built by the provider's GenAI hook."""
     from airflow.providers.google.cloud.hooks.gen_ai import GenAIGenerativeModelHook
 
-    from genops.credentials import GCP_CONN_ID, require_google_credentials
+    from genops.core.credentials import GCP_CONN_ID, require_google_credentials
 
     require_google_credentials("the Vertex AI tuning job", gcp_conn_id=GCP_CONN_ID)
     return GenAIGenerativeModelHook(gcp_conn_id=GCP_CONN_ID).get_genai_client(
@@ -74,7 +74,7 @@ def poll_job(job_name: str) -> dict[str, str] | None:
 )
 def wait_for_training_data() -> bool:
     """GCSHook.exists in a light sensor: the provider's GCS sensor module costs seconds on every DAG parse."""
-    from genops import storage
+    from genops.core import storage
 
     return storage.exists(config.get("GENOPS_DATA_BUCKET"), config.get("GENOPS_TRAINING_DATA_OBJECT"))
 
@@ -85,8 +85,8 @@ def validate_training_data() -> dict:
     import tempfile
     from pathlib import Path
 
-    from genops import storage
-    from genops.training_data import TrainingDataError, validate_file
+    from genops.core import storage
+    from genops.tuning.training_data import TrainingDataError, validate_file
 
     bucket, object_name = config.get("GENOPS_DATA_BUCKET"), config.get("GENOPS_TRAINING_DATA_OBJECT")
     uri = storage.gcs_uri(bucket, object_name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from genops.prompts import SYSTEM_INSTRUCTION
+from genops.gemini.prompts import SYSTEM_INSTRUCTION
 
 # Block clearly harmful content in every configuration; the lab's prompts never need more latitude.
 SAFETY_SETTINGS = [

@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import math
 
-from genops.generation import PROFILES_BY_NAME, GenerationProfile
-from genops.prompts import build_prompt
+from genops.gemini.profiles import PROFILES_BY_NAME, GenerationProfile
+from genops.gemini.prompts import build_prompt
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def generate_responses(
     """Ask `model` (a model id or tuned endpoint) for every example, sampling as `profile` says; rows for EvalTask."""
     from airflow.providers.google.cloud.hooks.gen_ai import GenAIGenerativeModelHook
 
-    from genops.credentials import require_google_credentials
+    from genops.core.credentials import require_google_credentials
 
     require_google_credentials(f"generating responses with {model}", gcp_conn_id=gcp_conn_id)
     hook = GenAIGenerativeModelHook(gcp_conn_id=gcp_conn_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from genops.results import InvalidResultError, validate_row
+from genops.evaluation.results import InvalidResultError, validate_row
 
 REPORT_FILE = "model_evaluations.jsonl"
 # Higher is better for every metric but verbosity, whose best score is 0 (neither terse nor wordy).

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 
-from genops import config
-from genops.compat import get_current_context, task
-from genops.gates import GateDecision, budget_decision, threshold_decision
+from genops.core import config
+from genops.core.compat import get_current_context, task
+from genops.gates.decisions import GateDecision, budget_decision, threshold_decision
 
 log = logging.getLogger(__name__)
 

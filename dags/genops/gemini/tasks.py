@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from genops import config
-from genops.deferred import DeferredImportOperator
-from genops.generation import GenerationProfile
+from genops.core import config
+from genops.core.deferred import DeferredImportOperator
+from genops.gemini.profiles import GenerationProfile
 
 GEN_AI_OPERATORS = "airflow.providers.google.cloud.operators.gen_ai"
 

@@ -123,7 +123,7 @@ def _setting(name: str) -> Setting:
     try:
         return SETTINGS[name]
     except KeyError:
-        raise KeyError(f"{name} is not a GENOPS_ setting; declare it in genops/config.py SETTINGS") from None
+        raise KeyError(f"{name} is not a GENOPS_ setting; declare it in genops/core/config.py SETTINGS") from None
 
 
 def get(name: str) -> str:
@@ -143,7 +143,7 @@ def get(name: str) -> str:
 def optional(name: str) -> str | None:
     """An optional setting's value, or None when it is unset or blank (the feature it enables is off)."""
     if _setting(name).default != "":
-        raise KeyError(f'{name} is not optional; declare it with default "" in genops/config.py SETTINGS')
+        raise KeyError(f'{name} is not optional; declare it with default "" in genops/core/config.py SETTINGS')
     return get(name) or None
 
 
@@ -193,5 +193,5 @@ def templated(name: str) -> str:
     return f"{{{{ genops_setting('{name}') }}}}"
 
 
-# Passed as `user_defined_macros` by `genops.dag_factory.lab_dag`, so `templated()` values resolve.
+# Passed as `user_defined_macros` by `genops.core.dag_factory.lab_dag`, so `templated()` values resolve.
 MACROS = {"genops_setting": get}
