@@ -9,7 +9,7 @@ from genops.gemini.profiles import PROFILES
 from genops.gemini.prompts import SAMPLE_PROMPT, SYSTEM_INSTRUCTION
 from scripts.local.cloud.vertex_models import count_tokens, expected_answer
 from tests.conftest import DAGS_FOLDER
-from tests.dags.wire import PROJECT, REGION, run, try_numbers, wire  # noqa: F401  (wire is a fixture)
+from tests.dags.wire import PROJECT, REGION, run, try_numbers, wire_fixture  # noqa: F401  (the `wire` fixture)
 
 MODELS = {"GENOPS_PRO_MODEL": "gemini-2.5-pro", "GENOPS_FLASH_MODEL": "gemini-2.5-flash"}
 

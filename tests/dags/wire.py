@@ -7,7 +7,8 @@ local ADC file (its token_uri is the local token endpoint), as under `make local
 
 `wire` starts the Cloud Storage emulator, the BigQuery stand-in and local credentials (tests/local_cloud/gcp_env),
 and the Vertex AI stand-in; stages the sample training file; creates the dataset and table Terraform would; and
-sets the GENOPS_ settings. `run_with_retries` runs a DAG with Airflow's retries on (no waits between tries).
+sets the GENOPS_ settings (test modules import `wire_fixture`, the fixture named `wire`). `run(dag, retries=N)`
+runs a DAG with Airflow's retries on, without waits between tries.
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ class Wire:
         return {blob.name: blob.download_as_bytes() for blob in client.list_blobs(BUCKET)}
 
 
-@pytest.fixture
-def wire(tmp_path: Path, genops_env, monkeypatch):
+@pytest.fixture(name="wire")
+def wire_fixture(tmp_path: Path, genops_env, monkeypatch):
     """The lab's cloud on loopback; GENOPS_ settings aimed at it. Yields a `Wire`; stops everything after."""
     from google.cloud.aiplatform import initializer
 
