@@ -1,7 +1,7 @@
 """Gemini for the Vertex AI stand-in: deterministic answers and token counts derived from the request.
 
 Nothing here is a language model. The answer to a prompt is a fixed function of the model and the prompt text
-(`expected_answer`), so tests can assert it; tokens are words and punctuation marks (`count_tokens`). The
+(`expected_answer`: the first sentence of its last paragraph, tagged with the model), so tests can assert it; tokens are words and punctuation marks (`count_tokens`). The
 response carries what the real service sends: candidates with finishReason, `usageMetadata` (prompt, candidates,
 thoughts when the model thinks, cached and total token counts, per-modality details), modelVersion, responseId.
 
@@ -27,7 +27,7 @@ from scripts.local.cloud.http import ApiError
 TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
 BLOCK_MARKER = "[local:block]"
 CACHE_MIN_TOKENS = 1024
-ANSWER_PROMPT_WORDS = 24  # how many words of the prompt the answer repeats
+ANSWER_WORDS = 40  # at most this many words of the prompt are repeated in the answer
 MEDIA_TOKENS = 258  # what Gemini counts for an image (and the stand-in for any non-text file)
 THINKING_MODEL_PREFIXES = ("gemini-2.5", "gemini-3")
 THINKING_REQUIRED = ("gemini-2.5-pro", "gemini-3")
@@ -41,11 +41,24 @@ def count_tokens(text: str) -> int:
     return len(TOKEN_PATTERN.findall(text))
 
 
-def expected_answer(model_id: str, prompt: str) -> str:
-    """The full answer `model_id` gives to `prompt` (before any MAX_TOKENS cut). Tests assert with this."""
-    digest = hashlib.sha256(f"{model_id}\n{prompt}".encode()).hexdigest()[:8]
-    words = " ".join(prompt.split()[:ANSWER_PROMPT_WORDS])
-    return f"Local {model_id} answer {digest}: {words}"
+def lead(prompt: str) -> str:
+    """The first sentence of the prompt's last paragraph (its last block: the article, the question), without a
+    heading line such as `Article:`; at most ANSWER_WORDS words. A "lead" summary, as news summarisers use."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", prompt) if p.strip()]
+    lines = paragraphs[-1].splitlines() if paragraphs else []
+    if len(lines) > 1 and lines[0].rstrip().endswith(":"):
+        lines = lines[1:]
+    sentence = re.split(r"(?<=[.!?])\s", " ".join(lines).strip(), maxsplit=1)[0]
+    return " ".join(sentence.split()[:ANSWER_WORDS])
+
+
+def expected_answer(label: str, prompt: str) -> str:
+    """The full answer the model `label` gives to `prompt` (before any MAX_TOKENS cut). Tests assert with this.
+
+    `[<label> <digest of label and prompt>] <lead of the prompt>`: which model answered, which prompt it read.
+    """
+    digest = hashlib.sha256(f"{label}\n{prompt}".encode()).hexdigest()[:8]
+    return f"[{label} {digest}] {lead(prompt)}"
 
 
 def truncate_to_tokens(text: str, limit: int) -> str:
