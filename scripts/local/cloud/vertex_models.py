@@ -1,9 +1,10 @@
 """Gemini for the Vertex AI stand-in: deterministic answers and token counts derived from the request.
 
 Nothing here is a language model. The answer to a prompt is a fixed function of the model and the prompt text
-(`expected_answer`: the first sentence of its last paragraph, tagged with the model), so tests can assert it; tokens are words and punctuation marks (`count_tokens`). The
-response carries what the real service sends: candidates with finishReason, `usageMetadata` (prompt, candidates,
-thoughts when the model thinks, cached and total token counts, per-modality details), modelVersion, responseId.
+(`expected_answer`: the first sentence of its last paragraph, tagged with the model), so tests can assert it;
+tokens are words and punctuation marks (`count_tokens`). The response carries what the real service sends:
+candidates with finishReason, `usageMetadata` (prompt, candidates, thoughts when the model thinks, cached and
+total token counts, per-modality details), modelVersion, responseId.
 
 Behaviours the real service has and the stand-in copies:
 - Gemini 2.5 and later think by default; thoughts count against maxOutputTokens (a small limit leaves an empty
