@@ -79,19 +79,45 @@ def test_a_tuning_job_that_fails_fails_the_dag_with_the_services_error(dagbag, w
 
 
 def test_run_evaluation_scores_with_the_evaluation_service_and_logs_the_experiment_run(dagbag, wire):
+    from rouge_score import rouge_scorer
+
+    from genops.gemini.prompts import build_prompt, load_eval_dataset
+
     result = run(dagbag.get_dag("run_evaluation"))
 
     assert result.state == "success", result.task_states
     row = result.xcom("evaluate")
-    assert row["model"] == "gemini-2.5-flash" and row["experiment_name"] == "genops-eval"
-    assert all(
-        isinstance(row[name.removesuffix("/mean")], float) for name in METRICS if name.removesuffix("/mean") in row
-    )
+    summary = json.loads(row["summary_metrics"])
+    assert row["model"] == "gemini-2.5-flash" and row["row_count"] == 8
+    assert METRICS <= set(summary) and all(isinstance(summary[name], float) for name in METRICS)
+    # ROUGE computed for real (rouge-score) on the stand-in's deterministic answers
+    scorer = rouge_scorer.RougeScorer(["rougeLsum"])
+    examples = load_eval_dataset()
+    answers = [
+        expected_answer("gemini-2.5-flash", f"{SYSTEM_INSTRUCTION}\n{build_prompt(e['instruction'], e['context'])}")
+        for e in examples
+    ]
+    rouge = [scorer.score(e["reference"], a)["rougeLsum"].fmeasure for e, a in zip(examples, answers, strict=True)]
+    assert summary["rouge_l_sum/mean"] == pytest.approx(sum(rouge) / len(rouge))
+    # the experiment run, as the Vertex AI SDK logged it in the metadata store
     run_context = wire.vertex.metadata.get(f"{STORE}/contexts/{row['experiment_name']}-{row['experiment_run_name']}")
     assert run_context["metadata"]["_state"] == "COMPLETE"
-    assert METRICS <= set(run_context["metadata"]["_metrics"])
-    answers = [r["body"] for r in wire.vertex_calls(":generateContent")]
-    assert len(answers) == 8 and all(a["generationConfig"]["temperature"] == 0 for a in answers)
+    assert {name: run_context["metadata"]["_metrics"][name] for name in METRICS} == {n: summary[n] for n in METRICS}
+    sent = [r["body"] for r in wire.vertex_calls(":generateContent")]
+    assert len(sent) == 8 and all(body["generationConfig"]["temperature"] == 0 for body in sent)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not retry-safe yet: a retry creates the same experiment run again and Vertex AI answers 409 "
+    "ALREADY_EXISTS (the retry-safety work on evaluation fixes this; then remove this mark)",
+)
+def test_run_evaluation_survives_a_retry_after_the_experiment_run_was_created(dagbag, wire):
+    wire.vertex.add_fault(r"/contexts/[^/:]+$", method="PATCH", status=503, times=1)  # after the run exists
+
+    result = run(dagbag.get_dag("run_evaluation"), retries=1)
+
+    assert result.state == "success", result.task_states
 
 
 def test_a_nan_metric_from_the_service_fails_the_evaluation(dagbag, wire, monkeypatch):
