@@ -332,6 +332,11 @@ def airflow_env(home: Path, db_url: str, port: int, settings: dict[str, str]) ->
             # As on Composer: the default Google connection uses Application Default Credentials.
             "AIRFLOW_CONN_GOOGLE_CLOUD_DEFAULT": "google-cloud-platform://",
             "PATH": f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
+            # airflow_local_settings: the scheduler imports the tasks' SDKs once, before forking task workers.
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(REPO / "scripts" / "local" / "preload"), env.get("PYTHONPATH")])
+            ),
+            "AIRFLOW_LOCAL_PRELOAD": "1",
             "PYTHONUNBUFFERED": "1",
         }
     )

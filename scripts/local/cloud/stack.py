@@ -18,6 +18,7 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from scripts.local.cloud.bigquery import BigQueryStandIn
@@ -53,6 +54,11 @@ def defaults() -> dict[str, str]:
     return {name: s.default for name, s in config.SETTINGS.items() if s.default is not None}
 
 
+def _warm_up() -> None:
+    import google.cloud.aiplatform_v1  # noqa: F401
+    import google.cloud.aiplatform_v1beta1  # noqa: F401
+
+
 def schema_file(table_key: str) -> Path:
     return SCHEMAS / f"{TABLES[table_key]}.json"
 
@@ -85,6 +91,8 @@ class LocalCloud:
         except BaseException:
             self.stop()
             raise
+        # The Vertex AI stand-in parses requests with the aiplatform types: import them now, not on the first call.
+        threading.Thread(target=_warm_up, name="vertex-warm-up", daemon=True).start()
         credentials = self.state / "credentials"
         adc = self.credentials.write_adc(credentials / "application_default_credentials.json")
         gcloud_token = self.credentials.write_gcloud_token(credentials / "gcloud-access-token")
