@@ -303,6 +303,18 @@ def test_cancel_and_missing_dataset(client, gcs):
     assert error.value.code == 404
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_lost_response_keeps_the_side_effect(client, gcs, vertex):
+    """An `after` fault: the job is created, the client sees a 503 (what a retry must cope with)."""
+    from google.genai import errors
+
+    gcs.put(BUCKET, "tuning/lost.jsonl", json.dumps(EXAMPLE).encode())
+    vertex.add_fault("/tuningJobs$", method="POST", status=503, after=True, times=1)
+    with pytest.raises(errors.ServerError):
+        tune(client, f"gs://{BUCKET}/tuning/lost.jsonl", labels={"run": "lost"})
+    assert len(list(client.tunings.list(config={"filter": 'labels.run="lost"'}))) == 1
+
+
 # --- evaluation and experiments -----------------------------------------------------------------------------
 
 ROWS = [

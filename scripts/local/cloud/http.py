@@ -13,12 +13,14 @@ expression) are set with the Python API `add_fault(...)` / `clear_faults()` or o
 
     POST   /_admin/faults     {"path": "generateContent", "status": 429, "times": 2}   -> {"id": 1}
     POST   /_admin/faults     {"path": ".*", "latency": 0.5}                            (every request, forever)
+    POST   /_admin/faults     {"path": "tuningJobs$", "status": 503, "after": true}    (a lost response)
     DELETE /_admin/faults                                                              (remove them all)
     GET    /_admin/requests   the requests served so far: [{"method", "path", "status"}]
     GET    /_admin/health     {"status": "ok", "name": ...}
 
-Admin paths never get faults. Every request (method, path, query, JSON body, status) is also kept in
-`requests` so that tests can assert what a real client sent.
+With `after`, the handler runs first (its side effect stays) and the error replaces its answer: what a client
+sees when a response is lost after the service acted. Admin paths never get faults. Every request (method, path,
+query, JSON body, status) is also kept in `requests` so that tests can assert what a real client sent.
 
 API (stable; other stand-ins are built on it): `StandIn(name, host, port)`, `.route`, `.start()`, `.stop()`,
 context manager, `.url`, `.port`, `.add_fault`, `.clear_faults`, `.requests`, `.reset_requests()`;
@@ -111,7 +113,8 @@ class Response:
 class Fault:
     """Delay `latency` seconds and/or answer `status` on requests whose path matches `path` (and `method`).
 
-    `times` is how many requests it affects (None: every one); it is removed once spent.
+    `times` is how many requests it affects (None: every one); it is removed once spent. `after`: the handler
+    runs first and the error replaces its answer (a lost response).
     """
 
     path: str
@@ -120,6 +123,7 @@ class Fault:
     times: int | None = None
     method: str | None = None
     message: str | None = None
+    after: bool = False
     id: int = 0
 
     def matches(self, method: str, path: str) -> bool:
@@ -171,21 +175,25 @@ class StandIn:
         times: int | None = None,
         method: str | None = None,
         message: str | None = None,
+        after: bool = False,
     ) -> int:
         """Inject a fault on requests whose path matches the regex `path`; returns its id.
 
         `status` (e.g. 429, 500, 503) answers with Google's error body for that code instead of the handler;
-        `latency` delays the answer; `times` limits how many requests are affected (None: all).
+        `latency` delays the answer; `times` limits how many requests are affected (None: all); `after` runs the
+        handler first, then answers `status` (the side effect happened, the response is lost).
         """
         if status is None and not latency:
             raise ValueError("a fault needs a status, a latency or both")
+        if after and status is None:
+            raise ValueError("an `after` fault needs a status")
         if status is not None and not 400 <= status <= 599:
             raise ValueError(f"fault status must be an HTTP error code (400-599), got {status}")
         if times is not None and times < 1:
             raise ValueError(f"fault times must be at least 1 (or None for every request), got {times}")
         re.compile(path)
         with self._lock:
-            fault = Fault(path, status, float(latency), times, method, message, self._next_fault_id)
+            fault = Fault(path, status, float(latency), times, method, message, bool(after), self._next_fault_id)
             self._next_fault_id += 1
             self._faults.append(fault)
             return fault.id
@@ -270,7 +278,7 @@ class StandIn:
             spec = request.json()
             if not isinstance(spec, dict):
                 raise ApiError(400, "fault must be a JSON object")
-            unknown = set(spec) - {"path", "status", "latency", "times", "method", "message"}
+            unknown = set(spec) - {"path", "status", "latency", "times", "method", "message", "after"}
             if unknown:
                 raise ApiError(400, f"unknown fault fields {sorted(unknown)}")
             try:
@@ -282,6 +290,9 @@ class StandIn:
             return {}
         raise ApiError(404, f"no admin endpoint {request.method} {request.path}")
 
+    def _fault_error(self, fault: Fault) -> ApiError:
+        return ApiError(fault.status, fault.message or f"injected fault: HTTP {fault.status} ({self.name})")
+
     def dispatch(self, request: Request) -> Response:
         """Route one request to its handler (after faults) and turn the result into a `Response`."""
         try:
@@ -291,9 +302,8 @@ class StandIn:
             if fault is not None:
                 if fault.latency:
                     time.sleep(fault.latency)
-                if fault.status is not None:
-                    message = fault.message or f"injected fault: HTTP {fault.status} ({self.name})"
-                    raise ApiError(fault.status, message)
+                if fault.status is not None and not fault.after:
+                    raise self._fault_error(fault)
             path_matched = False
             for method, pattern, handler in self._routes:
                 match = pattern.fullmatch(request.path)
@@ -303,7 +313,10 @@ class StandIn:
                 if method != request.method:
                     continue
                 request.params = {k: v for k, v in match.groupdict().items() if v is not None}
-                return _as_response(handler(request))
+                response = _as_response(handler(request))
+                if fault is not None and fault.after:
+                    raise self._fault_error(fault)
+                return response
             if path_matched:
                 raise ApiError(405, f"method {request.method} is not allowed on {request.path}", "UNIMPLEMENTED")
             raise ApiError(404, f"{self.name}: no such resource {request.method} {request.path}")
