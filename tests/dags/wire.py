@@ -70,7 +70,12 @@ def wire_fixture(tmp_path: Path, genops_env, monkeypatch):
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
     with local_gcp(tmp_path) as gcp:
-        vertex = VertexStandIn(storage_host=gcp.gcs.url, tuning_pending_seconds=0.5, tuning_running_seconds=1.0)
+        vertex = VertexStandIn(
+            storage_host=gcp.gcs.url,
+            tuning_pending_seconds=0.5,
+            tuning_running_seconds=1.0,
+            tokens=gcp.credentials.issued,  # only the token the local ADC file holds
+        )
         with vertex:
             monkeypatch.setenv("GOOGLE_VERTEX_BASE_URL", vertex.url)
             gcp.gcs.put(BUCKET, TRAINING_OBJECT, SAMPLE_TRAINING_DATA.read_bytes(), "application/jsonl")

@@ -155,10 +155,15 @@ def test_requests_the_real_api_refuses_are_400(vertex, body, message):
     assert set(answer["error"]) == {"code", "message", "status", "details"}
 
 
-def test_unknown_model_and_missing_token(vertex):
-    status, answer = post(model_url(vertex, "gemini-2.5-flsh"), {"contents": [{"parts": [{"text": "hi"}]}]})
+def test_unknown_model_and_missing_or_unknown_token(vertex):
+    body = {"contents": [{"parts": [{"text": "hi"}]}]}
+    status, answer = post(model_url(vertex, "gemini-2.5-flsh"), body)
     assert (status, answer["error"]["status"]) == (404, "NOT_FOUND")
-    status, answer = post(model_url(vertex), {"contents": [{"parts": [{"text": "hi"}]}]}, token=None)
+    status, answer = post(model_url(vertex), body, token=None)
+    assert (status, answer["error"]["status"]) == (401, "UNAUTHENTICATED")
+    vertex.tokens = {TOKEN}.__contains__  # as with LocalCredentials.issued
+    assert post(model_url(vertex), body)[0] == 200
+    status, answer = post(model_url(vertex), body, token="ya29.someone-else")
     assert (status, answer["error"]["status"]) == (401, "UNAUTHENTICATED")
 
 

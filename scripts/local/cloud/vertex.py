@@ -30,8 +30,9 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 
-from scripts.local.cloud.http import ApiError, Request, StandIn
+from scripts.local.cloud.http import ApiError, Request, Response, StandIn
 from scripts.local.cloud.vertex_eval import evaluate, warm_metric_libraries
 from scripts.local.cloud.vertex_metadata import COLLECTIONS, Metadata
 from scripts.local.cloud.vertex_models import MEDIA_TOKENS, Gemini, is_publisher_model_known
@@ -79,7 +80,8 @@ class GcsReader:
 
 class VertexStandIn(StandIn):
     """The local Vertex AI. Settings: `storage_host` (default STORAGE_EMULATOR_HOST), the tuning job's
-    `tuning_pending_seconds` and `tuning_running_seconds` (then it succeeds or fails), `port` (0: a free one)."""
+    `tuning_pending_seconds` and `tuning_running_seconds` (then it succeeds or fails), `port` (0: a free one),
+    `tokens` (a check of bearer tokens, e.g. LocalCredentials.issued; None accepts any token)."""
 
     def __init__(
         self,
@@ -88,8 +90,10 @@ class VertexStandIn(StandIn):
         storage_host: str | None = None,
         tuning_pending_seconds: float = 1.0,
         tuning_running_seconds: float = 4.0,
+        tokens: Callable[[str], bool] | None = None,
     ):
         super().__init__("vertex-ai", port=port)
+        self.tokens = tokens
         self.read_gcs = GcsReader(storage_host or os.environ.get("STORAGE_EMULATOR_HOST"))
         self.gemini = Gemini()
         self.tuning = Tuning(self.read_gcs, tuning_pending_seconds, tuning_running_seconds)
@@ -105,17 +109,16 @@ class VertexStandIn(StandIn):
     # --- requests -----------------------------------------------------------------------------------------
 
     def dispatch(self, request: Request):
-        if not request.path.startswith("/_admin/") and not request.headers.get("authorization", "").startswith(
-            ("Bearer ", "bearer ")
-        ):
-            from scripts.local.cloud.http import Response
-
-            error = ApiError(
-                401,
-                "Request is missing required authentication credential. Expected OAuth 2 access token, login "
-                "cookie or other valid authentication credential.",
-            )
-            return Response(401, error.body())
+        """Vertex AI's 401 for a request without a bearer token (or with one `tokens` does not know)."""
+        if not request.path.startswith("/_admin/"):
+            scheme, _, token = request.headers.get("authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not token:
+                return _unauthenticated(
+                    "Request is missing required authentication credential. Expected OAuth 2 access token, login "
+                    "cookie or other valid authentication credential."
+                )
+            if self.tokens is not None and not self.tokens(token):
+                return _unauthenticated("Request had invalid authentication credentials.")
         return super().dispatch(request)
 
     def prompt_of(self, request) -> tuple[str, int]:
@@ -273,6 +276,10 @@ class VertexStandIn(StandIn):
             return metadata.add_context_artifacts_and_executions(
                 request.params["name"], body.get("artifacts", []), body.get("executions", [])
             )
+
+
+def _unauthenticated(message: str) -> Response:
+    return Response(401, ApiError(401, message).body())
 
 
 def main(argv: list[str] | None = None) -> None:
