@@ -498,7 +498,8 @@ class Stack:
         from scripts.local.cloud.stack import LocalCloud
 
         begun = time.monotonic()
-        self.cloud = LocalCloud(self.state, settings, self.logs, tuning_seconds=self.args.tuning_seconds)
+        tuning_seconds = float(settings.get("AIRFLOW_LOCAL_TUNING_SECONDS") or self.args.tuning_seconds)
+        self.cloud = LocalCloud(self.state, settings, self.logs, tuning_seconds=tuning_seconds)
         env = self.cloud.start()
         made = self.cloud.provision()
         log(f"stand-ins up in {time.monotonic() - begun:.1f} s: {self.cloud.describe()}; created {', '.join(made)}")
