@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import threading
 import time
 import urllib.parse
@@ -255,13 +256,13 @@ class StandIn:
         self.stop()
 
     def serve_forever(self) -> None:
-        """Run in the foreground until interrupted (for `python -m scripts.local.cloud.<stand-in>`)."""
+        """Run in the foreground until SIGINT or SIGTERM (for `python -m scripts.local.cloud.<stand-in>`)."""
+        stopping = threading.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stopping.set())
         self.start()
         try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+            stopping.wait()
         finally:
             self.stop()
 
