@@ -15,7 +15,7 @@ import time
 from datetime import UTC, datetime
 
 from scripts.local.cloud.http import ApiError
-from scripts.local.cloud.vertex_schema import normalised
+from scripts.local.cloud.vertex_schema import filter_terms, normalised
 
 COLLECTIONS = {  # collection -> (proto type name, id query parameter)
     "metadataStores": ("MetadataStore", "metadataStoreId"),
@@ -121,15 +121,8 @@ def _camel(field: str) -> str:
 
 
 def _parse_filter(text: str | None) -> list[tuple[str, str, str]]:
-    if not text or not text.strip():
-        return []
-    terms = []
-    for part in re.split(r"\s+AND\s+", text.strip()):
-        match = FILTER_TERM.fullmatch(part)
-        if match is None:
-            raise ApiError(400, f"Unsupported metadata filter {text!r}.")
-        terms.append((match["key"], match["op"], match["value"]))
-    return terms
+    usage = 'schema_title="...", parent_contexts:"...", display_name="..." joined by AND'
+    return [(match["key"], match["op"], match["value"]) for match in filter_terms(text, FILTER_TERM, usage)]
 
 
 def _matches(resource: dict, term: tuple[str, str, str], parents: dict[str, str]) -> bool:

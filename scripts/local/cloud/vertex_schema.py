@@ -8,6 +8,7 @@ INVALID_ARGUMENT with a google.rpc.BadRequest detail, as Google's REST APIs answ
 from __future__ import annotations
 
 import json
+import re
 
 from scripts.local.cloud.http import ApiError
 
@@ -43,3 +44,13 @@ def normalised(type_name: str, body, version: str) -> dict:
     message = parse(type_name, body, version)
     encoded = type(message).to_json(message, use_integers_for_enums=False, including_default_value_fields=False)
     return json.loads(encoded)
+
+
+def filter_terms(text: str | None, term: re.Pattern, usage: str) -> list[re.Match]:
+    """A list call's `filter` (terms joined by AND, each matching `term`) as matches; 400 naming `usage` else."""
+    if not text or not text.strip():
+        return []
+    matches = [term.fullmatch(part) for part in re.split(r"\s+AND\s+", text.strip())]
+    if not all(matches):
+        raise ApiError(400, f"Unsupported filter {text!r}: use {usage}.")
+    return matches

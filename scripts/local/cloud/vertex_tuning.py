@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from scripts.local.cloud.http import ApiError
+from scripts.local.cloud.vertex_schema import filter_terms
 
 FAIL_MARKER = "force-tuning-failure"
 ENDED = {"JOB_STATE_SUCCEEDED", "JOB_STATE_FAILED", "JOB_STATE_CANCELLED"}
@@ -184,18 +185,10 @@ class Tuning:
 
 def parse_filter(text: str | None) -> list[tuple[str, str, str]]:
     """`labels.a="b" AND state="JOB_STATE_RUNNING"` -> [("label", "a", "b"), ("state", "", "...")]; else 400."""
-    if not text or not text.strip():
-        return []
-    terms = []
-    for part in re.split(r"\s+AND\s+", text.strip()):
-        match = FILTER_TERM.fullmatch(part)
-        if match is None:
-            raise ApiError(400, f'Unsupported filter {text!r}: use labels.KEY="VALUE" or state="..." joined by AND.')
-        if match["label"]:
-            terms.append(("label", match["label"], match["value"]))
-        else:
-            terms.append(("state", "", match["value"]))
-    return terms
+    return [
+        ("label", match["label"], match["value"]) if match["label"] else ("state", "", match["value"])
+        for match in filter_terms(text, FILTER_TERM, 'labels.KEY="VALUE" or state="..." joined by AND')
+    ]
 
 
 def matches(job: dict, terms: list[tuple[str, str, str]]) -> bool:
