@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import urllib.request
 
@@ -14,6 +15,7 @@ import pytest
 from scripts.local.cloud.stack import LocalCloud
 from tests.conftest import REPO
 
+needs_gcloud = pytest.mark.skipif(not shutil.which("gcloud"), reason="the Google Cloud CLI is not installed")
 SETTINGS = {"GENOPS_PROJECT_ID": "genops-local", "GENOPS_DATA_BUCKET": "genops-stack-test"}
 
 
@@ -45,6 +47,7 @@ def test_provision_creates_the_bucket_and_every_table_terraform_creates(cloud):
     assert local.bigquery.datasets[("genops-local", "genops")]["location"] == "us-central1"
 
 
+@needs_gcloud
 def test_the_real_staging_scripts_fill_the_emulated_bucket(cloud):
     local, env, state = cloud
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("GENOPS_", "CLOUDSDK_", "STORAGE_"))}
@@ -58,6 +61,7 @@ def test_the_real_staging_scripts_fill_the_emulated_bucket(cloud):
     assert "samples/inputs/video/animals.mp4" in staged  # copied bucket to bucket from the public stand-in
 
 
+@needs_gcloud
 def test_gcloud_reaches_only_the_emulator_with_the_token_file(cloud):
     local, env, _state = cloud
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("CLOUDSDK_", "STORAGE_"))}
