@@ -40,17 +40,17 @@ test: lint test-dags test-platform test-terraform ## Run the whole suite on Airf
 test-dags: setup ## DAG integrity and behaviour tests (tests/dags)
 	$(VENV)/bin/python -m pytest tests/dags
 
-test-platform: setup ## Every other pytest suite: contract, delivery, README, Terraform policy (python-hcl2)
+test-platform: setup ## Every other pytest suite but the e2e: contract, delivery, README, Terraform policy, local stand-ins
 	$(VENV)/bin/python -m pytest --ignore=tests/dags --ignore=tests/e2e
 
 test-terraform: ## Terraform fmt, validate, test, environment plans and checkov (scripts/check_terraform.sh)
 	bash scripts/check_terraform.sh
 
 .PHONY: local test-e2e
-local: setup ## Run Airflow 3 locally with every DAG (no Docker, no cloud); settings in local.env; Ctrl-C stops it
+local: setup ## Run Airflow 3 locally with every DAG; Google Cloud emulated on 127.0.0.1 unless you have credentials and a project; settings in local.env; Ctrl-C stops it
 	$(VENV)/bin/python scripts/local/airflow_local.py
 
-test-e2e: setup ## Start `make local`'s stack on free ports, check DAGs and a run through the REST API, stop it
+test-e2e: setup ## Start `make local`'s emulated stack on free ports, run every lab DAG through the REST API, check their outputs, stop it
 	$(VENV)/bin/python -m pytest tests/e2e
 
 .PHONY: test-airflow2
@@ -83,7 +83,7 @@ lock: setup ## Re-resolve requirements/*.txt from requirements/*.in as of LOCK_D
 	done
 
 .PHONY: clean
-clean: ## Remove venvs, caches and local Airflow state
+clean: ## Remove the venvs (.venv, .venv-airflow2, .venv-checkov), caches and make local's state (.airflow-local)
 	rm -rf $(VENV) $(VENV_AF2) .venv-checkov .pytest_cache .ruff_cache .airflow*
 
 # Platform workflow: Terraform per environment, DAG deployment, hooks. See README, "Platform engineers".

@@ -8,6 +8,9 @@
 #   PREFIX  GENOPS_SAMPLES_PREFIX (default: $GENOPS_SAMPLES_PREFIX or "samples")
 #   --dry-run  print the gcloud commands instead of running them
 # Re-running overwrites the staged copies, which restores the samples (e.g. the partner CSV's deliberate bad row).
+# `make local` runs this same script against its Cloud Storage emulator: gcloud reaches it through its standard
+# settings (CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE, CLOUDSDK_AUTH_ACCESS_TOKEN_FILE), and the public video is a
+# placeholder object in the emulator's cloud-samples-data bucket.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,15 +1,24 @@
-"""`make local`: a real Airflow 3 on localhost with the lab DAGs, no Docker and no cloud.
+"""`make local`: a real Airflow 3 on localhost with the lab DAGs, no Docker, and Google Cloud emulated or real.
 
 Starts every component Airflow 3 needs (API server, scheduler, DAG processor, triggerer) from the venv's
 pinned packages, with `dags/` as the DAGs folder, the GENOPS_ settings from `local.env` (created from
 `local.env.example` when missing) and the metadata database in a PostgreSQL server this script starts in
-`.airflow-local/pgdata` when PostgreSQL is installed, else in SQLite. Ctrl-C (or SIGTERM) stops every
-process it started, and only those: each component runs in its own process group, and PostgreSQL is
-stopped with pg_ctl.
+`.airflow-local/pgdata` when PostgreSQL is installed, else in SQLite.
 
-Everything it keeps lives under --state (default `.airflow-local/`): `home/` (AIRFLOW_HOME: config
-secrets, login, task logs), `logs/` (one log per component), `pgdata/`, and `data/` (the local data
-bucket). `--ready-file` writes the URL, login and process ids as JSON once every component is healthy.
+Google Cloud (AIRFLOW_LOCAL_CLOUD): `emulated` starts the local stand-ins (scripts/local/cloud/stack.py: the
+Cloud Storage emulator, Vertex AI and BigQuery stand-ins, local credentials) on free loopback ports, points the
+clients at them, creates the bucket, dataset and tables Terraform would, stages the sample inputs and training
+data with the scripts a real bucket uses, and unpauses the lab DAGs on the first start. `real` uses your
+credentials and project. `auto` (default) is `real` when Application Default Credentials exist and
+GENOPS_PROJECT_ID is not the placeholder `genops-local`, else `emulated`.
+
+Ctrl-C (or SIGTERM) stops every process it started, and only those: each component runs in its own process
+group, PostgreSQL is stopped with pg_ctl, the stand-ins with this process.
+
+Everything it keeps lives under --state (default `.airflow-local/`): `home/` (AIRFLOW_HOME: config secrets,
+login, task logs), `logs/` (one log per component, the emulator and staging), `pgdata/`, `gcs/` (the storage
+emulator's objects) and `credentials/`. `--ready-file` writes the URL, login, process ids and stand-in URLs as
+JSON once every component and stand-in is healthy.
 """
 
 from __future__ import annotations
@@ -27,11 +36,19 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))  # scripts.local.cloud
+
+from scripts.local.cloud.credentials import real_credentials_file  # noqa: E402  (needs the path above)
+
+PLACEHOLDER_PROJECT = "genops-local"  # local.env.example's project: no real project is set
+EMULATED_BUCKET = "genops-local-data"  # the data bucket in the storage emulator when local.env names a directory
+LAB_TAG = "lab"
 VENV_BIN = Path(sys.executable).parent
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 HEALTH_KEYS = ("metadatabase", "scheduler", "triggerer", "dag_processor")
@@ -76,20 +93,33 @@ def local_settings(env_file: Path) -> dict[str, str]:
     return values
 
 
-def seed_data_bucket(settings: dict[str, str]) -> str | None:
-    """A local GENOPS_DATA_BUCKET directory gets the sample training file if it has none."""
+def cloud_mode(settings: dict[str, str], environ: dict[str, str]) -> tuple[str, str]:
+    """("emulated" or "real", why): AIRFLOW_LOCAL_CLOUD from local.env or the environment, `auto` by default."""
+    choice = (settings.get("AIRFLOW_LOCAL_CLOUD") or environ.get("AIRFLOW_LOCAL_CLOUD") or "auto").lower()
+    if choice not in ("auto", "emulated", "real"):
+        raise SystemExit(f"AIRFLOW_LOCAL_CLOUD={choice!r}: expected auto, emulated or real (local.env)")
+    if choice != "auto":
+        return choice, f"AIRFLOW_LOCAL_CLOUD={choice}"
+    credentials = real_credentials_file({**environ, **settings})
+    project = settings.get("GENOPS_PROJECT_ID", "")
+    if credentials and project and project != PLACEHOLDER_PROJECT:
+        return "real", f"credentials in {credentials} and GENOPS_PROJECT_ID={project}"
+    missing = "no Application Default Credentials" if not credentials else f"GENOPS_PROJECT_ID={project or '(unset)'}"
+    return (
+        "emulated",
+        f"{missing}; set a real project and credentials (or AIRFLOW_LOCAL_CLOUD=real) to use Google Cloud",
+    )
+
+
+def emulated_settings(settings: dict[str, str]) -> dict[str, str]:
+    """The settings for the emulated cloud: a bucket name, never a directory (the old local mode)."""
+    settings = dict(settings)
     bucket = settings.get("GENOPS_DATA_BUCKET", "")
-    root = Path(bucket.removeprefix("file://"))
-    if not (bucket.startswith("file://") or root.is_absolute()):
-        return None  # a real bucket: nothing to seed
-    root.mkdir(parents=True, exist_ok=True)
-    target = root / settings.get("GENOPS_TRAINING_DATA_OBJECT", "training/sft_train.jsonl")
-    samples = sorted((REPO / "dags" / "genops" / "data").glob("*train*.jsonl"))
-    if samples and not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(samples[0], target)
-        log(f"seeded {target} from {samples[0].relative_to(REPO)}")
-    return str(root)
+    if not bucket or bucket.startswith(("file://", "/")):
+        log(f"GENOPS_DATA_BUCKET={bucket or '(unset)'} is not a bucket name; the emulator uses {EMULATED_BUCKET}")
+        settings["GENOPS_DATA_BUCKET"] = EMULATED_BUCKET
+    settings.setdefault("GENOPS_PROJECT_ID", PLACEHOLDER_PROJECT)
+    return settings
 
 
 # --- ports and processes ----------------------------------------------------------------------------------
@@ -302,6 +332,11 @@ def airflow_env(home: Path, db_url: str, port: int, settings: dict[str, str]) ->
             # As on Composer: the default Google connection uses Application Default Credentials.
             "AIRFLOW_CONN_GOOGLE_CLOUD_DEFAULT": "google-cloud-platform://",
             "PATH": f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
+            # airflow_local_settings: the scheduler imports the tasks' SDKs once, before forking task workers.
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(REPO / "scripts" / "local" / "preload"), env.get("PYTHONPATH")])
+            ),
+            "AIRFLOW_LOCAL_PRELOAD": "1",
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -322,6 +357,13 @@ def healthy(report: dict) -> bool:
     return all(report.get(key, {}).get("status") == "healthy" for key in HEALTH_KEYS)
 
 
+def _call(url: str, method: str, path: str, body: dict | None, headers: dict[str, str]) -> dict:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url + path, data=data, headers=headers, method=method)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
 def tail(path: Path, lines: int = 25) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -336,6 +378,9 @@ class Stack:
         self.home, self.logs = self.state / "home", self.state / "logs"
         self.procs: dict[str, subprocess.Popen] = {}
         self.postgres: Postgres | None = None
+        self.cloud = None  # scripts.local.cloud.stack.LocalCloud when Google Cloud is emulated
+        self.staging: threading.Thread | None = None
+        self.staging_error: BaseException | None = None
         self.stopping = False
 
     def on_signal(self, signum, _frame) -> None:
@@ -370,7 +415,10 @@ class Stack:
             path.mkdir(parents=True, exist_ok=True)
         os.chmod(self.state, 0o755)  # PostgreSQL's user must reach pgdata when we run as root
         settings = local_settings(self.args.env_file.resolve())
-        data_dir = seed_data_bucket(settings)
+        mode, why = cloud_mode(settings, dict(os.environ))
+        log(f"Google Cloud: {mode} ({why})")
+        if mode == "emulated":
+            settings = {**emulated_settings(settings), **self.start_cloud(emulated_settings(settings))}
         port = self.args.port
         if port is None:
             port = int(settings.get("AIRFLOW_LOCAL_PORT") or os.environ.get("AIRFLOW_LOCAL_PORT", "8080"))
@@ -399,19 +447,28 @@ class Stack:
                 )
         log(f"started {', '.join(f'{n} (pid {p.pid})' for n, p in self.procs.items())}; waiting for health")
         deadline = time.monotonic() + self.args.timeout
-        while not healthy(health(port)):
-            if self.exited():
+        while not (healthy(health(port)) and self.staged()):
+            if self.exited() or self.staging_error:
+                if self.staging_error:
+                    log(str(self.staging_error))
                 return 1
             if time.monotonic() > deadline:
                 log(f"not healthy after {self.args.timeout} s: {health(port) or 'API server not answering'}")
                 return 1
-            time.sleep(1)
+            time.sleep(0.5)
         ready_seconds = time.monotonic() - started
         url = f"http://127.0.0.1:{port}"
         login_text = f"user {login[0]!r}, password {login[1]!r}" if login else "no login (all admins)"
+        cloud_text = "your Google Cloud project " + settings.get("GENOPS_PROJECT_ID", "")
+        if self.cloud:
+            unpaused = self.unpause_lab_dags(url, login)
+            cloud_text = (
+                f"emulated: storage {self.cloud.gcs.url}, Vertex AI {self.cloud.vertex.url}, BigQuery "
+                f"{self.cloud.bigquery.url}\n  Bucket gs://{settings['GENOPS_DATA_BUCKET']} staged; {unpaused}"
+            )
         print(
             f"\n  Airflow is up in {ready_seconds:.0f} s: {url}\n  Login: {login_text}\n"
-            f"  DAGs: {REPO / 'dags'}   metadata DB: {kind}   data bucket: {data_dir or env['GENOPS_DATA_BUCKET']}\n"
+            f"  DAGs: {REPO / 'dags'}   metadata DB: {kind}\n  Google Cloud: {cloud_text}\n"
             f"  Logs: {self.logs}/<component>.log, task logs in {self.home / 'logs'}\n"
             "  Ctrl-C stops everything this started.\n",
             flush=True,
@@ -425,11 +482,68 @@ class Stack:
                 "ready_seconds": round(ready_seconds, 1),
                 "pids": {name: proc.pid for name, proc in self.procs.items()},
                 "postgres_data": str(self.postgres.data) if self.postgres else None,
+                "cloud": mode,
+                "cloud_urls": self.cloud.describe() if self.cloud else None,
+                "cloud_env": self.cloud.client_env() if self.cloud else None,
+                "gcs_pid": self.cloud.gcs.process.pid if self.cloud else None,
+                "settings": {k: v for k, v in settings.items() if k.startswith("GENOPS_")},
             }
             self.args.ready_file.write_text(json.dumps(ready))
         while not self.exited():
             time.sleep(1)
         return 1
+
+    def start_cloud(self, settings: dict[str, str]) -> dict[str, str]:
+        """Start the stand-ins, create the bucket, dataset and tables, and stage the data in the background."""
+        from scripts.local.cloud.stack import LocalCloud
+
+        begun = time.monotonic()
+        tuning_seconds = float(settings.get("AIRFLOW_LOCAL_TUNING_SECONDS") or self.args.tuning_seconds)
+        self.cloud = LocalCloud(self.state, settings, self.logs, tuning_seconds=tuning_seconds)
+        env = self.cloud.start()
+        made = self.cloud.provision()
+        log(f"stand-ins up in {time.monotonic() - begun:.1f} s: {self.cloud.describe()}; created {', '.join(made)}")
+        stage_env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW_", "GENOPS_", "CLOUDSDK_"))}
+        stage_env.update({**settings, **env})
+
+        def stage() -> None:
+            try:
+                for warning in self.cloud.stage(stage_env, self.logs / "staging.log"):
+                    log(warning)
+            except BaseException as err:  # reported by run()
+                self.staging_error = err
+
+        self.staging = threading.Thread(target=stage, name="staging", daemon=True)
+        self.staging.start()
+        return env
+
+    def staged(self) -> bool:
+        return self.staging is None or not self.staging.is_alive()
+
+    def unpause_lab_dags(self, url: str, login: tuple[str, str] | None) -> str:
+        """Unpause the DAGs tagged `lab` the first time this state directory runs emulated (the UI keeps later
+        choices); waits up to 60 s for the DAG processor to register them."""
+        marker = self.home / "lab-dags-unpaused"
+        if marker.exists():
+            return "lab DAGs as you left them"
+        headers = {"Content-Type": "application/json"}
+        try:
+            if login:
+                token = _call(url, "POST", "/auth/token", {"username": login[0], "password": login[1]}, headers)
+                headers["Authorization"] = f"Bearer {token['access_token']}"
+            deadline, dags = time.monotonic() + 60, []
+            while time.monotonic() < deadline:
+                dags = _call(url, "GET", f"/api/v2/dags?tags={LAB_TAG}&limit=100", None, headers)["dags"]
+                if len(dags) >= 6:
+                    break
+                time.sleep(1)
+            for dag in dags:
+                if dag["is_paused"]:
+                    _call(url, "PATCH", f"/api/v2/dags/{dag['dag_id']}", {"is_paused": False}, headers)
+        except (OSError, ValueError, KeyError) as err:
+            return f"could not unpause the lab DAGs ({err}): unpause them in the UI"
+        marker.write_text("\n".join(d["dag_id"] for d in dags) + "\n")
+        return f"unpaused the {len(dags)} lab DAGs (first start)"
 
     def migrate(self, kind: str, env: dict[str, str]) -> bool:
         """`airflow db migrate`, skipped when this database was already migrated by this Airflow version."""
@@ -459,8 +573,18 @@ class Stack:
         stop_groups(self.procs)
         if self.postgres:
             self.postgres.stop()
-        stopped = [*self.procs, *(["PostgreSQL"] if self.postgres else [])]
+        if self.cloud:
+            self.cloud.stop()
+        stopped = [*self.procs, *(["PostgreSQL"] if self.postgres else []), *(["the stand-ins"] if self.cloud else [])]
         log(f"stopped {', '.join(stopped) or 'nothing'}")
+
+
+def stop_with_parent() -> None:
+    """Get SIGTERM when the parent (`make`) exits, so that a signal sent to `make` alone stops us too (Linux)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -475,9 +599,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--timeout", type=int, default=300, help="seconds to wait for every component to be healthy")
     parser.add_argument("--ready-file", type=Path, help="write URL, login and pids here as JSON once healthy")
+    parser.add_argument(
+        "--tuning-seconds", type=float, default=float(os.environ.get("AIRFLOW_LOCAL_TUNING_SECONDS", "2")),
+        help="emulated: how long a tuning job runs before it succeeds",
+    )  # fmt: skip
     stack = Stack(parser.parse_args(argv))
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, stack.on_signal)
+    stop_with_parent()
     code = 0
     try:
         code = stack.run()

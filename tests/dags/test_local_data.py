@@ -1,46 +1,52 @@
-"""A local data bucket (`make local`): the same storage calls read and write a directory, with no credentials."""
+"""The data bucket under `make local` and in these tests is a bucket in the Cloud Storage emulator: genops' storage
+calls reach it through the provider's GCSHook and google-cloud-storage's STORAGE_EMULATOR_HOST, with the local
+ADC file and no Google account; nothing in the DAG code knows it is local."""
 
 from __future__ import annotations
 
+import google.auth
+import google.auth._default
 import pytest
 
 from genops.core import storage
-from genops.tuning.training_data import SAMPLE_DATASET
-from tests.dags.runner import run_dag
-from tests.dags.tuning_support import TRAINING_OBJECT, allow_reschedule_on_sqlite, without_poke_waits
+from genops.core.credentials import MissingCredentialsError
+from genops.samples import gcs
+from tests.local_cloud.gcp_env import BUCKET, local_gcp
 
 
-@pytest.mark.parametrize("as_url", [False, True], ids=["path", "file-url"])
-def test_local_bucket_round_trip_needs_no_credentials(tmp_path, no_credentials, as_url):
-    bucket = tmp_path.as_uri() if as_url else str(tmp_path)
-
-    assert storage.local_root(bucket) == tmp_path
-    assert not storage.exists(bucket, "reports/run-1/report.json")
-    uri = storage.upload_text(bucket, "reports/run-1/report.json", '{"ok": true}\n', mime_type="application/json")
-    assert uri == (tmp_path / "reports/run-1/report.json").as_uri()
-    assert storage.exists(bucket, "reports/run-1/report.json")
-    copy = storage.download(bucket, "reports/run-1/report.json", tmp_path / "copy.json")
-    assert copy.read_text() == '{"ok": true}\n'
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory):
+    with local_gcp(tmp_path_factory.mktemp("gcp")) as cloud:
+        yield cloud
 
 
-def test_bucket_names_stay_gcs():
-    assert storage.local_root("genops-data") is None
-    assert storage.gcs_uri("genops-data", "training/a.jsonl") == "gs://genops-data/training/a.jsonl"
+@pytest.fixture
+def local_adc(emulator, google_credentials):
+    """google.auth.default() as a task runs it: it finds the local ADC file (not the tests' anonymous stub)."""
+    google_credentials.setattr(google.auth, "default", google.auth._default.default)
+    return emulator
 
 
-def test_tuning_validates_local_training_data_then_stops_at_missing_credentials(
-    dagbag, genops_env, tmp_path, no_credentials, capfd, caplog
-):
-    (tmp_path / TRAINING_OBJECT).parent.mkdir(parents=True)
-    (tmp_path / TRAINING_OBJECT).write_bytes(SAMPLE_DATASET.read_bytes())
-    genops_env.setenv("GENOPS_DATA_BUCKET", str(tmp_path))
-    allow_reschedule_on_sqlite(genops_env)
+def test_objects_round_trip_through_the_emulator_with_the_local_adc(local_adc, genops_env, tmp_path):
+    genops_env.setenv("GENOPS_DATA_BUCKET", BUCKET)
+    assert not storage.exists(BUCKET, "reports/run-1/report.json")
 
-    result = run_dag(without_poke_waits(dagbag.get_dag("supervised_fine_tuning")))
+    uri = storage.upload_text(BUCKET, "reports/run-1/report.json", '{"ok": true}\n', mime_type="application/json")
 
-    states = result.task_states
-    assert states["tuning.wait_for_training_data"] == "success"
-    assert states["tuning.validate_training_data"] == "success"
-    assert result.xcom("tuning.validate_training_data")["gcs_uri"] == (tmp_path / TRAINING_OBJECT).as_uri()
-    assert states["tuning.start_tuning_job"] == "failed"
-    assert "Google Cloud credentials are missing" in capfd.readouterr().out + caplog.text
+    assert uri == f"gs://{BUCKET}/reports/run-1/report.json"
+    assert storage.exists(BUCKET, "reports/run-1/report.json")
+    assert storage.download(BUCKET, "reports/run-1/report.json", tmp_path / "copy.json").read_text() == '{"ok": true}\n'
+    assert gcs.list_objects("reports/") == ["reports/run-1/report.json"]
+    assert gcs.read_text("reports/run-1/report.json") == '{"ok": true}\n'
+
+
+def test_a_bucket_that_does_not_exist_is_an_error_not_an_empty_answer(local_adc):
+    from google.api_core.exceptions import NotFound
+
+    with pytest.raises(NotFound):
+        storage.upload_text("no-such-bucket-here", "a.json", "{}", mime_type="application/json")
+
+
+def test_without_credentials_storage_fails_before_any_call_naming_the_fix(no_credentials):
+    with pytest.raises(MissingCredentialsError, match="gcloud auth application-default login"):
+        storage.exists("genops-data", "training/a.jsonl")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 
 from genops.gemini.profiles import PROFILES_BY_NAME, GenerationProfile
 from genops.gemini.prompts import build_prompt
@@ -55,13 +56,24 @@ def _plain(value):
     return value
 
 
+def vertex_ai_endpoint() -> dict:
+    """vertexai.init options that send the Vertex AI SDK where google-genai goes.
+
+    google-genai honours GOOGLE_VERTEX_BASE_URL; the Vertex AI SDK has no such setting, so when it is set
+    (`make local` and the wire tests set it to the local Vertex AI stand-in) the SDK gets the same URL as its
+    `api_endpoint`, over REST. Unset (Composer), the SDK uses Google's regional endpoint as usual.
+    """
+    base_url = os.environ.get("GOOGLE_VERTEX_BASE_URL", "").rstrip("/")
+    return {"api_endpoint": base_url, "api_transport": "rest"} if base_url else {}
+
+
 def run_evaluation(rows: list[dict], *, project_id: str, location: str, experiment: str, run_name: str) -> dict:
     """Score responses with pointwise (model-based) and computed metrics; log them to the experiment."""
     import pandas as pd
     import vertexai
     from vertexai.evaluation import EvalTask, MetricPromptTemplateExamples
 
-    vertexai.init(project=project_id, location=location)
+    vertexai.init(project=project_id, location=location, **vertex_ai_endpoint())
     metrics = [getattr(MetricPromptTemplateExamples.Pointwise, name.upper()) for name in POINTWISE_METRICS]
     eval_task = EvalTask(dataset=pd.DataFrame(rows), metrics=[*metrics, *COMPUTED_METRICS], experiment=experiment)
     result = eval_task.evaluate(experiment_run_name=run_name)

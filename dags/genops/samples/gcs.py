@@ -1,7 +1,4 @@
-"""Reading and listing the samples' inputs in the data bucket (genops.core.storage does the writing).
-
-Like genops.core.storage, a local data bucket (a directory, under `make local`) is read as files.
-"""
+"""Reading and listing the samples' inputs in the data bucket (genops.core.storage does the writing)."""
 
 from __future__ import annotations
 
@@ -15,12 +12,6 @@ from genops.core.credentials import GCP_CONN_ID, require_google_credentials
 def list_objects(prefix: str) -> list[str]:
     """Names of the objects under `prefix` in GENOPS_DATA_BUCKET, sorted (folder placeholders left out)."""
     bucket = config.get("GENOPS_DATA_BUCKET")
-    if root := storage.local_root(bucket):
-        return sorted(
-            str(p.relative_to(root))
-            for p in root.glob("**/*")
-            if p.is_file() and str(p.relative_to(root)).startswith(prefix)
-        )
     from airflow.providers.google.cloud.hooks.gcs import GCSHook
 
     require_google_credentials(f"listing {storage.gcs_uri(bucket, prefix)}", gcp_conn_id=GCP_CONN_ID)

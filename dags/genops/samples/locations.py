@@ -31,7 +31,7 @@ def run_folder(run_id: str) -> str:
 
 
 def uri(object_name: str) -> str:
-    """gs://<GENOPS_DATA_BUCKET>/<object_name> (file:// for a local bucket)."""
+    """gs://<GENOPS_DATA_BUCKET>/<object_name>."""
     return storage.gcs_uri(config.get("GENOPS_DATA_BUCKET"), object_name)
 
 

@@ -40,7 +40,8 @@ def start_job(training_data_uri: str) -> str:
     """Create the tuning job (returns at once) and return its resource name."""
     from google.genai import types
 
-    job = genai_client().tunings.tune(
+    client = genai_client()  # keep a reference: a dropped google-genai Client closes its HTTP connection
+    job = client.tunings.tune(
         base_model=config.get("GENOPS_TUNING_SOURCE_MODEL"),
         training_dataset=types.TuningDataset(gcs_uri=training_data_uri),
         config=types.CreateTuningJobConfig(tuned_model_display_name=config.get("GENOPS_TUNED_MODEL_DISPLAY_NAME")),
@@ -51,7 +52,8 @@ def start_job(training_data_uri: str) -> str:
 
 def poll_job(job_name: str) -> dict[str, str] | None:
     """One check: None while the job runs, its tuned model once it succeeded; fails if it ended without one."""
-    job = genai_client().tunings.get(name=job_name)
+    client = genai_client()  # keep a reference (see start_job)
+    job = client.tunings.get(name=job_name)
     state = job_state(job)
     log.info("Tuning job %s is %s", job_name, state)
     if state in ENDED_WITHOUT_MODEL:
