@@ -82,10 +82,20 @@ variable "github_owner" {
   type        = string
   description = "Owner (user or organization) of the GitHub repository connected through the Cloud Build GitHub App. Set with github_repository, or use cloudbuild_repository instead."
   default     = null
+
+  validation {
+    condition     = var.github_owner == null || can(regex("^[A-Za-z0-9]([A-Za-z0-9-]{0,37}[A-Za-z0-9])?$", var.github_owner))
+    error_message = "github_owner must be a GitHub user or organization name (letters, digits and inner hyphens, at most 39 characters, e.g. \"acme\"), not a URL or owner/repository."
+  }
 }
 
 variable "github_repository" {
   type        = string
   description = "Name of that GitHub repository (without the owner)."
   default     = null
+
+  validation {
+    condition     = var.github_repository == null || can(regex("^[A-Za-z0-9._-]{1,100}$", var.github_repository))
+    error_message = "github_repository must be the repository's name without the owner (letters, digits, '.', '_' or '-', e.g. \"genops\"), not a URL or owner/repository."
+  }
 }

@@ -96,6 +96,14 @@ variable "composer_pypi_packages" {
   type        = map(string)
   description = "Extra PyPI packages for the environment, name => version specifier (e.g. { \"google-genai\" = \"==1.2.0\" }); pin exact versions."
   default     = {}
+
+  validation {
+    condition = alltrue([
+      for name, version in var.composer_pypi_packages :
+      can(regex("^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?(\\[[A-Za-z0-9._,-]+\\])?$", name)) && can(regex("^==[ ]*[A-Za-z0-9.+!_-]+$", version))
+    ])
+    error_message = "composer_pypi_packages must map PyPI package names (optionally with [extras]) to exact pins such as \"==1.2.0\"; ranges and unpinned packages change the environment between builds."
+  }
 }
 
 variable "composer_resilience_mode" {

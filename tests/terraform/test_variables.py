@@ -21,6 +21,15 @@ def test_variable_has_type_and_description(variable):
     assert isinstance(description, str) and len(description.strip()) >= 10, f"{variable.where} has no description"
 
 
+ROOT_INPUTS = [v for v in blocks("variable", TERRAFORM) if v.body["type"] != "bool"]
+
+
+@pytest.mark.parametrize("variable", ROOT_INPUTS, ids=lambda b: b.labels[0])
+def test_every_root_input_but_a_switch_is_validated(variable):
+    """Users set the root module's inputs; the modules get them already checked (a bool needs no rule)."""
+    assert variable.body.get("validation"), f"{variable.where} has no validation block"
+
+
 SETTINGS_FILES = [*sorted((TERRAFORM / "environments").glob("*.tfvars")), TERRAFORM / "terraform.tfvars.example"]
 
 
