@@ -117,7 +117,12 @@ def _code(text: str) -> str:
 
 
 def _prose(text: Any) -> str:
-    return re.sub(r"\s+", " ", str(text or "")).strip().replace("|", "\\|")
+    """A description on one line; a heredoc (`<<-EOT ... EOT`) loses its markers."""
+    text = str(text or "")
+    heredoc = re.fullmatch(r"<<-?(\w+)\n(.*)\n\s*\1\s*", text, flags=re.S)
+    if heredoc:
+        text = heredoc.group(2)
+    return re.sub(r"\s+", " ", text).strip().replace("|", "\\|")
 
 
 def tables(directory: Path) -> str:

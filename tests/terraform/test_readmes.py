@@ -36,6 +36,7 @@ def test_check_names_a_stale_readme_and_docs_fixes_it(tmp_path, capsys):
     module.mkdir()
     (module / "variables.tf").write_text(
         'variable "zone" {\n  type        = string\n  description = "Zone | of it."\n  default     = "a"\n}\n\n'
+        'variable "note" {\n  type        = any\n  description = <<-EOT\n    Two\n    lines.\n  EOT\n}\n\n'
         'variable "size" {\n  type        = object({\n    cpu    = number\n    memory = number\n  })\n'
         '  description = "Size."\n}\n'
     )
@@ -55,6 +56,7 @@ def test_check_names_a_stale_readme_and_docs_fixes_it(tmp_path, capsys):
         "<!-- END TFDOC -->\n\nMore prose.\n"
     )
     assert (
+        "| `note` | `any` | required | Two lines. |\n"
         "| `size` | `object({cpu = number, memory = number})` | required | Size. |\n"
         '| `zone` | `string` | `"a"` | Zone \\| of it. |\n'
     ) in text
