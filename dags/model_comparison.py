@@ -10,6 +10,7 @@ from genops.core.compat import get_current_context, task
 from genops.core.credentials import check_before_execute
 from genops.core.dag_factory import lab_dag
 from genops.evaluation import results
+from genops.gates.tasks import within_daily_budget
 from genops.gemini.profiles import PROFILES
 
 CONFIGURATIONS = [profile.name for profile in PROFILES]
@@ -62,6 +63,7 @@ with lab_dag(
         return {"model_config": best["model_config"], "model": best["model"], "metric": metric, "score": best[metric]}
 
     evaluations = evaluate.expand(model_config=CONFIGURATIONS)
+    within_daily_budget() >> evaluations
     load_to_bigquery = GCSToBigQueryOperator(
         task_id="load_to_bigquery",
         bucket=config.templated("GENOPS_DATA_BUCKET"),

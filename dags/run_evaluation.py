@@ -9,6 +9,7 @@ import airflow.providers.standard.decorators.python  # noqa: F401  @task's modul
 from genops.core import config
 from genops.core.compat import Param, get_current_context, task
 from genops.core.dag_factory import lab_dag
+from genops.gates.tasks import within_daily_budget
 
 with lab_dag(
     "run_evaluation",
@@ -66,4 +67,6 @@ with lab_dag(
             experiment_run_name=run_name,
         )
 
-    evaluate(generate_responses(load_examples()), run_name="{{ dag.dag_id }}-{{ run_id }}")
+    responses = generate_responses(load_examples())
+    within_daily_budget() >> responses
+    evaluate(responses, run_name="{{ dag.dag_id }}-{{ run_id }}")

@@ -175,14 +175,24 @@ run "cloudbuild_inputs" {
     cloudbuild_deploy          = { branch = "[main" }
     cloudbuild_comment_control = "ALWAYS"
     cloudbuild_release_branch  = "^main$"
-    github_owner               = "https://github.com/acme" # a URL
-    github_repository          = "acme/genops"             # with the owner
   }
 
   expect_failures = [
     var.cloudbuild_repository, var.cloudbuild_config_file, var.cloudbuild_deploy, var.cloudbuild_comment_control,
-    var.cloudbuild_release_branch, var.github_owner, var.github_repository,
+    var.cloudbuild_release_branch,
   ]
+}
+
+# Apart from cloudbuild_inputs: a failed github_owner leaves cloudbuild_repository's rule, which reads it, unchecked.
+run "github_names" {
+  command = plan
+
+  variables {
+    github_owner      = "https://github.com/acme" # a URL
+    github_repository = "acme/genops"             # with the owner
+  }
+
+  expect_failures = [var.github_owner, var.github_repository]
 }
 
 run "deploy_trigger_cannot_fire_on_every_branch" {

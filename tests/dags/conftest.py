@@ -111,3 +111,30 @@ def reuse_in_process_execution_api():
     supervisor.in_process_api_server = lambda: shared
     yield
     supervisor.in_process_api_server = original
+
+
+@pytest.fixture(autouse=True)
+def bigquery_standin(monkeypatch):
+    """Every Gemini call a DAG makes in a test lands in a local usage ledger: the real google-cloud-bigquery
+    client against a stand-in of `genops-test-project.genops.gemini_usage` (never the network). The client
+    library is imported only when a test writes or reads the ledger."""
+    from genops.usage import bigquery, ledger
+    from tests.dags.usage.bigquery_standin import BigQueryStandIn, serve
+
+    standin = BigQueryStandIn(TEST_SETTINGS["GENOPS_PROJECT_ID"], "genops", "gemini_usage")
+    server, url = serve(standin)
+
+    def client(what: str):
+        from google.api_core.client_options import ClientOptions
+        from google.auth.credentials import AnonymousCredentials
+        from google.cloud import bigquery as bq
+
+        return bq.Client(
+            project=standin.project, credentials=AnonymousCredentials(), client_options=ClientOptions(api_endpoint=url)
+        )
+
+    monkeypatch.setattr(bigquery, "client", client)
+    monkeypatch.setattr(ledger, "LEDGER", ledger.Ledger(sleep=lambda seconds: None))  # no real backoff waits
+    yield standin
+    server.shutdown()
+    server.server_close()

@@ -24,10 +24,26 @@ def test_variable_has_type_and_description(variable):
 ROOT_INPUTS = [v for v in blocks("variable", TERRAFORM) if v.body["type"] != "bool"]
 
 
+def _validated_downstream(name: str) -> list[str]:
+    """Module inputs that receive var.<name> unchanged and validate it themselves."""
+    found = []
+    for call in blocks("module", TERRAFORM):
+        module = (TERRAFORM / call.body["source"]).resolve()
+        inputs = {b.labels[0]: b.body for b in blocks("variable", module)}
+        for argument, value in call.body.items():
+            if value == f"${{var.{name}}}" and inputs.get(argument, {}).get("validation"):
+                found.append(f"module.{call.labels[0]}.{argument}")
+    return found
+
+
 @pytest.mark.parametrize("variable", ROOT_INPUTS, ids=lambda b: b.labels[0])
 def test_every_root_input_but_a_switch_is_validated(variable):
-    """Users set the root module's inputs; the modules get them already checked (a bool needs no rule)."""
-    assert variable.body.get("validation"), f"{variable.where} has no validation block"
+    """Users set the root module's inputs: each is checked at the root or by the module input it feeds unchanged
+    (a bool needs no rule)."""
+    name = variable.labels[0]
+    assert variable.body.get("validation") or _validated_downstream(name), (
+        f"{variable.where} has no validation block, and no module input it is passed to validates it"
+    )
 
 
 SETTINGS_FILES = [*sorted((TERRAFORM / "environments").glob("*.tfvars")), TERRAFORM / "terraform.tfvars.example"]
