@@ -68,6 +68,10 @@ fmt: setup ## Format Python (ruff) and Terraform (terraform fmt)
 	$(VENV)/bin/ruff format .
 	terraform fmt -recursive terraform
 
+.PHONY: docs
+docs: setup ## Regenerate the Inputs/Outputs tables of terraform/ and terraform/modules/* READMEs (scripts/tfdoc.py)
+	$(VENV)/bin/python scripts/tfdoc.py
+
 .PHONY: benchmark
 benchmark: setup setup-airflow2 ## Run Airflow's own DAG processor over dags/ on both pinned Airflows; print the parse table, check the targets
 	$(VENV)/bin/python scripts/benchmark_parse.py --check --venv $(VENV) --venv $(VENV_AF2)

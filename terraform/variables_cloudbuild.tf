@@ -1,28 +1,11 @@
-variable "github_owner" {
+variable "cloudbuild_comment_control" {
   type        = string
-  description = "Owner (user or organization) of the GitHub repository connected through the Cloud Build GitHub App. Set with github_repository, or use cloudbuild_repository instead."
-  default     = null
-}
-
-variable "github_repository" {
-  type        = string
-  description = "Name of that GitHub repository (without the owner)."
-  default     = null
-}
-
-variable "cloudbuild_repository" {
-  type        = string
-  description = "Second-generation Cloud Build repository id, projects/<p>/locations/<region>/connections/<c>/repositories/<r>; use instead of github_owner/github_repository."
-  default     = null
+  description = "Whether pull request builds wait for a collaborator's `/gcbrun` comment: COMMENTS_DISABLED, COMMENTS_ENABLED or COMMENTS_ENABLED_FOR_EXTERNAL_CONTRIBUTORS_ONLY (default: forks from outsiders must be approved before they run with the build account)."
+  default     = "COMMENTS_ENABLED_FOR_EXTERNAL_CONTRIBUTORS_ONLY"
 
   validation {
-    condition     = ((var.github_owner != null) == (var.github_repository != null)) && ((var.github_owner != null) != (var.cloudbuild_repository != null))
-    error_message = "Give Cloud Build exactly one repository: github_owner and github_repository together (GitHub App, first generation), or cloudbuild_repository (second generation), not both or neither."
-  }
-
-  validation {
-    condition     = var.cloudbuild_repository == null || can(regex("^projects/[^/]+/locations/[a-z0-9-]+/connections/[^/]+/repositories/[^/]+$", var.cloudbuild_repository))
-    error_message = "cloudbuild_repository must be projects/<project>/locations/<region>/connections/<connection>/repositories/<repository>."
+    condition     = contains(["COMMENTS_DISABLED", "COMMENTS_ENABLED", "COMMENTS_ENABLED_FOR_EXTERNAL_CONTRIBUTORS_ONLY"], var.cloudbuild_comment_control)
+    error_message = "cloudbuild_comment_control must be COMMENTS_DISABLED, COMMENTS_ENABLED or COMMENTS_ENABLED_FOR_EXTERNAL_CONTRIBUTORS_ONLY."
   }
 }
 
@@ -57,17 +40,6 @@ variable "cloudbuild_deploy" {
   }
 }
 
-variable "cloudbuild_release_branch" {
-  type        = string
-  description = "Branch a release tag's commit must be on for a tag build to deploy (_RELEASE_BRANCH); a tag on a commit outside it does not deploy."
-  default     = "main"
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9._/-]+$", var.cloudbuild_release_branch))
-    error_message = "cloudbuild_release_branch must be a branch name such as \"main\" (not a regex)."
-  }
-}
-
 variable "cloudbuild_pull_request_branch" {
   type        = string
   description = "RE2 regex of the base branches whose pull requests run the tests (test trigger, default every branch)."
@@ -79,13 +51,51 @@ variable "cloudbuild_pull_request_branch" {
   }
 }
 
-variable "cloudbuild_comment_control" {
+variable "cloudbuild_release_branch" {
   type        = string
-  description = "Whether pull request builds wait for a collaborator's `/gcbrun` comment: COMMENTS_DISABLED, COMMENTS_ENABLED or COMMENTS_ENABLED_FOR_EXTERNAL_CONTRIBUTORS_ONLY (default: forks from outsiders must be approved before they run with the build account)."
-  default     = "COMMENTS_ENABLED_FOR_EXTERNAL_CONTRIBUTORS_ONLY"
+  description = "Branch a release tag's commit must be on for a tag build to deploy (_RELEASE_BRANCH); a tag on a commit outside it does not deploy."
+  default     = "main"
 
   validation {
-    condition     = contains(["COMMENTS_DISABLED", "COMMENTS_ENABLED", "COMMENTS_ENABLED_FOR_EXTERNAL_CONTRIBUTORS_ONLY"], var.cloudbuild_comment_control)
-    error_message = "cloudbuild_comment_control must be COMMENTS_DISABLED, COMMENTS_ENABLED or COMMENTS_ENABLED_FOR_EXTERNAL_CONTRIBUTORS_ONLY."
+    condition     = can(regex("^[A-Za-z0-9._/-]+$", var.cloudbuild_release_branch))
+    error_message = "cloudbuild_release_branch must be a branch name such as \"main\" (not a regex)."
+  }
+}
+
+variable "cloudbuild_repository" {
+  type        = string
+  description = "Second-generation Cloud Build repository id, projects/<p>/locations/<region>/connections/<c>/repositories/<r>; use instead of github_owner/github_repository."
+  default     = null
+
+  validation {
+    condition     = ((var.github_owner != null) == (var.github_repository != null)) && ((var.github_owner != null) != (var.cloudbuild_repository != null))
+    error_message = "Give Cloud Build exactly one repository: github_owner and github_repository together (GitHub App, first generation), or cloudbuild_repository (second generation), not both or neither."
+  }
+
+  validation {
+    condition     = var.cloudbuild_repository == null || can(regex("^projects/[^/]+/locations/[a-z0-9-]+/connections/[^/]+/repositories/[^/]+$", var.cloudbuild_repository))
+    error_message = "cloudbuild_repository must be projects/<project>/locations/<region>/connections/<connection>/repositories/<repository>."
+  }
+}
+
+variable "github_owner" {
+  type        = string
+  description = "Owner (user or organization) of the GitHub repository connected through the Cloud Build GitHub App. Set with github_repository, or use cloudbuild_repository instead."
+  default     = null
+
+  validation {
+    condition     = var.github_owner == null || can(regex("^[A-Za-z0-9]([A-Za-z0-9-]{0,37}[A-Za-z0-9])?$", var.github_owner))
+    error_message = "github_owner must be a GitHub user or organization name (letters, digits and inner hyphens, at most 39 characters, e.g. \"acme\"), not a URL or owner/repository."
+  }
+}
+
+variable "github_repository" {
+  type        = string
+  description = "Name of that GitHub repository (without the owner)."
+  default     = null
+
+  validation {
+    condition     = var.github_repository == null || can(regex("^[A-Za-z0-9._-]{1,100}$", var.github_repository))
+    error_message = "github_repository must be the repository's name without the owner (letters, digits, '.', '_' or '-', e.g. \"genops\"), not a URL or owner/repository."
   }
 }

@@ -1,80 +1,14 @@
 # Settings the DAGs read as GENOPS_ environment variables. Defaults equal those in
 # dags/genops/core/config.py SETTINGS (tests/terraform/test_genops_contract.py checks it).
 
-variable "genops_pro_model" {
+variable "genops_comparison_metric" {
   type        = string
-  description = "Gemini model used as the 'pro' configuration (GENOPS_PRO_MODEL)."
-  default     = "gemini-2.5-pro"
+  description = "Metric that picks the best configuration in the model_comparison DAG (GENOPS_COMPARISON_METRIC)."
+  default     = "summarization_quality"
 
   validation {
-    condition     = can(regex("^\\S+$", var.genops_pro_model))
-    error_message = "genops_pro_model must be a model name without spaces, e.g. \"gemini-2.5-pro\"."
-  }
-}
-
-variable "genops_flash_model" {
-  type        = string
-  description = "Gemini model used as the 'flash' configuration (GENOPS_FLASH_MODEL)."
-  default     = "gemini-2.5-flash"
-
-  validation {
-    condition     = can(regex("^\\S+$", var.genops_flash_model))
-    error_message = "genops_flash_model must be a model name without spaces, e.g. \"gemini-2.5-flash\"."
-  }
-}
-
-variable "genops_tuning_source_model" {
-  type        = string
-  description = "Base model for supervised fine-tuning (GENOPS_TUNING_SOURCE_MODEL)."
-  default     = "gemini-2.5-flash"
-
-  validation {
-    condition     = can(regex("^\\S+$", var.genops_tuning_source_model))
-    error_message = "genops_tuning_source_model must be a model name without spaces, e.g. \"gemini-2.5-flash\"."
-  }
-}
-
-variable "genops_tuned_model_display_name" {
-  type        = string
-  description = "Display name given to tuned models (GENOPS_TUNED_MODEL_DISPLAY_NAME)."
-  default     = "genops-tuned"
-
-  validation {
-    condition     = length(trimspace(var.genops_tuned_model_display_name)) > 0 && length(var.genops_tuned_model_display_name) <= 128
-    error_message = "genops_tuned_model_display_name must be 1 to 128 characters, not blank."
-  }
-}
-
-variable "genops_training_data_object" {
-  type        = string
-  description = "Object path of the tuning JSONL in the data bucket (GENOPS_TRAINING_DATA_OBJECT), without gs:// or bucket."
-  default     = "training/sft_train.jsonl"
-
-  validation {
-    condition     = can(regex("^[^/\\s][^\\s]*[^/]$", var.genops_training_data_object)) && !startswith(var.genops_training_data_object, "gs://")
-    error_message = "genops_training_data_object must be an object path inside the data bucket such as \"training/sft_train.jsonl\": no gs://, no leading or trailing slash, no spaces."
-  }
-}
-
-variable "genops_reports_prefix" {
-  type        = string
-  description = "Object prefix of evaluation reports in the data bucket (GENOPS_REPORTS_PREFIX); also the prefix the NEARLINE lifecycle rule matches."
-  default     = "reports"
-
-  validation {
-    condition     = can(regex("^[^/\\s]([^\\s]*[^/\\s])?$", var.genops_reports_prefix))
-    error_message = "genops_reports_prefix must be an object prefix such as \"reports\": not empty, no leading or trailing slash, no spaces."
-  }
-}
-
-variable "genops_token_budget" {
-  type        = number
-  description = "Largest prompt, in tokens, a budget gate lets through (GENOPS_TOKEN_BUDGET)."
-  default     = 2048
-
-  validation {
-    condition     = var.genops_token_budget >= 1 && floor(var.genops_token_budget) == var.genops_token_budget
-    error_message = "genops_token_budget must be a positive whole number of tokens, e.g. 2048."
+    condition     = contains(keys(local.metric_ranges), var.genops_comparison_metric)
+    error_message = "genops_comparison_metric must be one of: ${join(", ", sort(keys(local.metric_ranges)))}."
   }
 }
 
@@ -117,13 +51,79 @@ variable "genops_experiment_name" {
   }
 }
 
-variable "genops_comparison_metric" {
+variable "genops_flash_model" {
   type        = string
-  description = "Metric that picks the best configuration in the model_comparison DAG (GENOPS_COMPARISON_METRIC)."
-  default     = "summarization_quality"
+  description = "Gemini model used as the 'flash' configuration (GENOPS_FLASH_MODEL)."
+  default     = "gemini-2.5-flash"
 
   validation {
-    condition     = contains(keys(local.metric_ranges), var.genops_comparison_metric)
-    error_message = "genops_comparison_metric must be one of: ${join(", ", sort(keys(local.metric_ranges)))}."
+    condition     = can(regex("^\\S+$", var.genops_flash_model))
+    error_message = "genops_flash_model must be a model name without spaces, e.g. \"gemini-2.5-flash\"."
+  }
+}
+
+variable "genops_pro_model" {
+  type        = string
+  description = "Gemini model used as the 'pro' configuration (GENOPS_PRO_MODEL)."
+  default     = "gemini-2.5-pro"
+
+  validation {
+    condition     = can(regex("^\\S+$", var.genops_pro_model))
+    error_message = "genops_pro_model must be a model name without spaces, e.g. \"gemini-2.5-pro\"."
+  }
+}
+
+variable "genops_reports_prefix" {
+  type        = string
+  description = "Object prefix of evaluation reports in the data bucket (GENOPS_REPORTS_PREFIX); also the prefix the NEARLINE lifecycle rule matches."
+  default     = "reports"
+
+  validation {
+    condition     = can(regex("^[^/\\s]([^\\s]*[^/\\s])?$", var.genops_reports_prefix))
+    error_message = "genops_reports_prefix must be an object prefix such as \"reports\": not empty, no leading or trailing slash, no spaces."
+  }
+}
+
+variable "genops_token_budget" {
+  type        = number
+  description = "Largest prompt, in tokens, a budget gate lets through (GENOPS_TOKEN_BUDGET)."
+  default     = 2048
+
+  validation {
+    condition     = var.genops_token_budget >= 1 && floor(var.genops_token_budget) == var.genops_token_budget
+    error_message = "genops_token_budget must be a positive whole number of tokens, e.g. 2048."
+  }
+}
+
+variable "genops_training_data_object" {
+  type        = string
+  description = "Object path of the tuning JSONL in the data bucket (GENOPS_TRAINING_DATA_OBJECT), without gs:// or bucket."
+  default     = "training/sft_train.jsonl"
+
+  validation {
+    condition     = can(regex("^[^/\\s][^\\s]*[^/]$", var.genops_training_data_object)) && !startswith(var.genops_training_data_object, "gs://")
+    error_message = "genops_training_data_object must be an object path inside the data bucket such as \"training/sft_train.jsonl\": no gs://, no leading or trailing slash, no spaces."
+  }
+}
+
+variable "genops_tuned_model_display_name" {
+  type        = string
+  description = "Display name given to tuned models (GENOPS_TUNED_MODEL_DISPLAY_NAME)."
+  default     = "genops-tuned"
+
+  validation {
+    condition     = length(trimspace(var.genops_tuned_model_display_name)) > 0 && length(var.genops_tuned_model_display_name) <= 128
+    error_message = "genops_tuned_model_display_name must be 1 to 128 characters, not blank."
+  }
+}
+
+variable "genops_tuning_source_model" {
+  type        = string
+  description = "Base model for supervised fine-tuning (GENOPS_TUNING_SOURCE_MODEL)."
+  default     = "gemini-2.5-flash"
+
+  validation {
+    condition     = can(regex("^\\S+$", var.genops_tuning_source_model))
+    error_message = "genops_tuning_source_model must be a model name without spaces, e.g. \"gemini-2.5-flash\"."
   }
 }

@@ -35,14 +35,14 @@ variable "billing_budget" {
   default     = {}
 }
 
-variable "genops_usage_table" {
+variable "genops_daily_cost_budget_usd" {
   type        = string
-  description = "Table of the Gemini usage ledger in the evaluations dataset, one row per Gemini call (GENOPS_USAGE_TABLE)."
-  default     = "gemini_usage"
+  description = "Estimated USD all DAGs may spend on Gemini per UTC day before their daily spend gates stop runs (GENOPS_DAILY_COST_BUDGET_USD, priced from dags/genops/usage/prices.json); \"\" (default): no daily cost limit."
+  default     = ""
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_]+$", var.genops_usage_table)) && length(var.genops_usage_table) <= 1024
-    error_message = "genops_usage_table must be 1 to 1024 letters, digits or underscores, e.g. \"gemini_usage\"."
+    condition     = var.genops_daily_cost_budget_usd == "" || (can(tonumber(var.genops_daily_cost_budget_usd)) && try(tonumber(var.genops_daily_cost_budget_usd) > 0, false))
+    error_message = "genops_daily_cost_budget_usd must be \"\" (no limit) or a positive number of US dollars, e.g. \"25\"."
   }
 }
 
@@ -57,13 +57,13 @@ variable "genops_daily_token_budget" {
   }
 }
 
-variable "genops_daily_cost_budget_usd" {
+variable "genops_usage_table" {
   type        = string
-  description = "Estimated USD all DAGs may spend on Gemini per UTC day before their daily spend gates stop runs (GENOPS_DAILY_COST_BUDGET_USD, priced from dags/genops/usage/prices.json); \"\" (default): no daily cost limit."
-  default     = ""
+  description = "Table of the Gemini usage ledger in the evaluations dataset, one row per Gemini call (GENOPS_USAGE_TABLE)."
+  default     = "gemini_usage"
 
   validation {
-    condition     = var.genops_daily_cost_budget_usd == "" || (can(tonumber(var.genops_daily_cost_budget_usd)) && try(tonumber(var.genops_daily_cost_budget_usd) > 0, false))
-    error_message = "genops_daily_cost_budget_usd must be \"\" (no limit) or a positive number of US dollars, e.g. \"25\"."
+    condition     = can(regex("^[A-Za-z0-9_]+$", var.genops_usage_table)) && length(var.genops_usage_table) <= 1024
+    error_message = "genops_usage_table must be 1 to 1024 letters, digits or underscores, e.g. \"gemini_usage\"."
   }
 }

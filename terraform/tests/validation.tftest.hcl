@@ -75,11 +75,12 @@ run "composer_inputs" {
       recurrence = "FREQ=WEEKLY;BYDAY=SA"
     }
     airflow_config_overrides = { "max_active_runs_per_dag" = "2" } # no section
+    composer_pypi_packages   = { "google-genai" = ">=1.2.0" }      # a range, not a pin
   }
 
   expect_failures = [
     var.composer_image_version, var.composer_environment_size, var.composer_resilience_mode, var.composer_workloads,
-    var.composer_subnetwork, var.composer_maintenance_window, var.airflow_config_overrides,
+    var.composer_subnetwork, var.composer_maintenance_window, var.airflow_config_overrides, var.composer_pypi_packages,
   ]
 }
 
@@ -180,6 +181,18 @@ run "cloudbuild_inputs" {
     var.cloudbuild_repository, var.cloudbuild_config_file, var.cloudbuild_deploy, var.cloudbuild_comment_control,
     var.cloudbuild_release_branch,
   ]
+}
+
+# Apart from cloudbuild_inputs: a failed github_owner leaves cloudbuild_repository's rule, which reads it, unchecked.
+run "github_names" {
+  command = plan
+
+  variables {
+    github_owner      = "https://github.com/acme" # a URL
+    github_repository = "acme/genops"             # with the owner
+  }
+
+  expect_failures = [var.github_owner, var.github_repository]
 }
 
 run "deploy_trigger_cannot_fire_on_every_branch" {

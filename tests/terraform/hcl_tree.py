@@ -1,12 +1,12 @@
 """Read the blueprint's Terraform files with python-hcl2 into plain Python values.
 
 python-hcl2 keeps HCL quoting (`'"name"'`) and adds bookkeeping keys (`__is_block__`, comments);
-`load` strips both, so tests compare against ordinary strings. Expressions stay as `${...}`.
+`load` (scripts/tfdoc.py, which generates the README tables from the same reading) strips both, so tests
+compare against ordinary strings. Expressions stay as `${...}`.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,33 +15,11 @@ from typing import Any
 import pytest
 
 # python-hcl2 is pinned with the primary (Airflow 3) environment only; elsewhere these tests skip.
-hcl2 = pytest.importorskip("hcl2", reason="python-hcl2 is not installed (it is pinned in requirements/airflow-3*.txt)")
+pytest.importorskip("hcl2", reason="python-hcl2 is not installed (it is pinned in requirements/airflow-3*.txt)")
 
-REPO = Path(__file__).resolve().parents[2]
-TERRAFORM = REPO / "terraform"
-_META_KEYS = {"__is_block__", "__comments__", "__inline_comments__"}
+from scripts.tfdoc import REPO, TERRAFORM, load, module_dirs  # noqa: E402  (after the skip above)
 
-
-def unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        return value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-    return value
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {unquote(k): _clean(v) for k, v in value.items() if k not in _META_KEYS}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    if isinstance(value, str):
-        return unquote(value)
-    return value
-
-
-@functools.cache
-def load(path: Path) -> dict[str, Any]:
-    with path.open() as handle:
-        return _clean(hcl2.load(handle))
+__all__ = ["REPO", "TERRAFORM", "load", "module_dirs"]
 
 
 def strings(value: Any) -> list[str]:
@@ -51,11 +29,6 @@ def strings(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in strings(v)]
     return [value] if isinstance(value, str) else []
-
-
-def module_dirs() -> list[Path]:
-    """The root module and every module under terraform/modules."""
-    return [TERRAFORM, *sorted(p for p in (TERRAFORM / "modules").iterdir() if p.is_dir())]
 
 
 def tf_files(directory: Path | None = None) -> list[Path]:

@@ -1,38 +1,12 @@
-variable "project_id" {
-  type        = string
-  description = "Project that holds the dataset."
-}
-
-variable "location" {
-  type        = string
-  description = "Dataset location (a region or multi-region)."
-}
-
 variable "dataset_id" {
   type        = string
   description = "Dataset that holds the evaluation results (GENOPS_BQ_DATASET)."
 }
 
-variable "table_id" {
-  type        = string
-  description = "Table of evaluation rows (GENOPS_BQ_TABLE)."
-}
-
-variable "view_id" {
-  type        = string
-  description = "View with the latest evaluation of each model configuration."
-  default     = "latest_model_scores"
-}
-
-variable "table_schema" {
-  type        = string
-  description = "BigQuery JSON schema of the table: the shared file dags/genops/schemas/model_evaluations.json, which the DAGs also read."
-}
-
-variable "labels" {
-  type        = map(string)
-  description = "Labels set on the dataset, table and view."
-  default     = {}
+variable "deletion_protection" {
+  type        = bool
+  description = "Refuse to delete the evaluations table (and its history) on destroy or replacement."
+  default     = true
 }
 
 variable "kms_key_name" {
@@ -41,10 +15,20 @@ variable "kms_key_name" {
   default     = null
 }
 
-variable "deletion_protection" {
-  type        = bool
-  description = "Refuse to delete the evaluations table (and its history) on destroy or replacement."
-  default     = true
+variable "labels" {
+  type        = map(string)
+  description = "Labels set on the dataset, table and view."
+  default     = {}
+}
+
+variable "location" {
+  type        = string
+  description = "Dataset location (a region or multi-region)."
+}
+
+variable "project_id" {
+  type        = string
+  description = "Project that holds the dataset."
 }
 
 variable "sample_tables" {
@@ -57,6 +41,16 @@ variable "sample_tables" {
   }))
   description = "Tables of the sample DAGs, keyed by a static name: id, description, BigQuery JSON schema (a file in dags/genops/schemas), DAY-partitioning column and clustering columns. Protected like the evaluations table."
   default     = {}
+}
+
+variable "table_id" {
+  type        = string
+  description = "Table of evaluation rows (GENOPS_BQ_TABLE)."
+}
+
+variable "table_schema" {
+  type        = string
+  description = "BigQuery JSON schema of the table: the shared file dags/genops/schemas/model_evaluations.json, which the DAGs also read."
 }
 
 variable "usage_table_id" {
@@ -84,4 +78,10 @@ variable "usage_view_id" {
     condition     = can(regex("^[A-Za-z0-9_]+$", var.usage_view_id)) && length(var.usage_view_id) <= 1024
     error_message = "usage_view_id must be 1 to 1024 letters, digits or underscores."
   }
+}
+
+variable "view_id" {
+  type        = string
+  description = "View with the latest evaluation of each model configuration."
+  default     = "latest_model_scores"
 }

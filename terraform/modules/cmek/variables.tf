@@ -1,8 +1,3 @@
-variable "project_id" {
-  type        = string
-  description = "Project whose Cloud Storage and BigQuery service agents encrypt with the key."
-}
-
 variable "kms_key_name" {
   type        = string
   description = "Cloud KMS key (`projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>`), or null for Google-managed keys (the module then does nothing)."
@@ -12,6 +7,11 @@ variable "kms_key_name" {
     condition     = var.kms_key_name == null || can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.kms_key_name))
     error_message = "kms_key_name must be projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>, or null."
   }
+}
+
+variable "project_id" {
+  type        = string
+  description = "Project whose Cloud Storage and BigQuery service agents encrypt with the key."
 }
 
 variable "service_agents" {

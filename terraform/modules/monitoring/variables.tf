@@ -1,11 +1,54 @@
-variable "project_id" {
+variable "airflow_uri" {
   type        = string
-  description = "Project that holds the Composer environment, the Cloud Build triggers and these alerts."
+  description = "URL of the environment's Airflow UI, linked from the alerts' documentation."
+}
+
+variable "billing_budget" {
+  type = object({
+    billing_account    = optional(string, "")
+    amount             = optional(number, 100)
+    currency_code      = optional(string, "USD")
+    threshold_percents = optional(list(number), [0.5, 0.9, 1.0])
+  })
+  description = "Optional Cloud Billing budget on the project: the billing account id (XXXXXX-XXXXXX-XXXXXX; \"\" creates no budget), the monthly amount in currency_code (the billing account's currency), and the fractions of it that notify the channels."
+  default     = {}
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
-    error_message = "project_id must be a Google Cloud project id: 6 to 30 lowercase letters, digits or hyphens."
+    condition     = var.billing_budget.billing_account == "" || can(regex("^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$", var.billing_budget.billing_account))
+    error_message = "billing_budget.billing_account must be \"\" (no budget) or a billing account id such as 012345-6789AB-CDEF01."
   }
+
+  validation {
+    condition     = var.billing_budget.amount > 0 && can(regex("^[A-Z]{3}$", var.billing_budget.currency_code))
+    error_message = "billing_budget.amount must be positive and currency_code an ISO 4217 code such as USD."
+  }
+
+  validation {
+    condition     = length(var.billing_budget.threshold_percents) > 0 && alltrue([for p in var.billing_budget.threshold_percents : p > 0 && p <= 2])
+    error_message = "billing_budget.threshold_percents must list fractions of the budget above 0 and at most 2 (e.g. [0.5, 0.9, 1.0])."
+  }
+}
+
+variable "composer_environment_name" {
+  type        = string
+  description = "Name of the Composer environment the Composer alerts and the dashboard watch."
+}
+
+variable "deploy_trigger_id" {
+  type        = string
+  description = "Id of the Cloud Build trigger that deploys the DAGs; a failed build of this trigger raises the failed-deploy alert."
+}
+
+variable "deploy_trigger_location" {
+  type        = string
+  description = "Location of that trigger (global, or the region of a second-generation repository), for the build links in the alert."
+  default     = "global"
+}
+
+variable "labels" {
+  type        = map(string)
+  description = "Labels set as user_labels on the notification channels and alert policies."
+  default     = {}
 }
 
 variable "name_prefix" {
@@ -16,12 +59,6 @@ variable "name_prefix" {
     condition     = can(regex("^[a-z][a-z0-9-]{0,40}$", var.name_prefix))
     error_message = "name_prefix must start with a lowercase letter and hold only lowercase letters, digits and hyphens (at most 41)."
   }
-}
-
-variable "labels" {
-  type        = map(string)
-  description = "Labels set as user_labels on the notification channels and alert policies."
-  default     = {}
 }
 
 variable "notification_channels" {
@@ -54,35 +91,14 @@ variable "notification_channels" {
   }
 }
 
-variable "composer_environment_name" {
+variable "project_id" {
   type        = string
-  description = "Name of the Composer environment the Composer alerts and the dashboard watch."
-}
+  description = "Project that holds the Composer environment, the Cloud Build triggers and these alerts."
 
-variable "airflow_uri" {
-  type        = string
-  description = "URL of the environment's Airflow UI, linked from the alerts' documentation."
-}
-
-variable "deploy_trigger_id" {
-  type        = string
-  description = "Id of the Cloud Build trigger that deploys the DAGs; a failed build of this trigger raises the failed-deploy alert."
-}
-
-variable "deploy_trigger_location" {
-  type        = string
-  description = "Location of that trigger (global, or the region of a second-generation repository), for the build links in the alert."
-  default     = "global"
-}
-
-variable "usage_table" {
-  type        = string
-  description = "Fully qualified usage ledger table, `<project>.<dataset>.<table>`, named in the spend alert's documentation."
-}
-
-variable "usage_view" {
-  type        = string
-  description = "Fully qualified view of spend per day, DAG and model, named in the spend alert's documentation."
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a Google Cloud project id: 6 to 30 lowercase letters, digits or hyphens."
+  }
 }
 
 variable "thresholds" {
@@ -115,28 +131,12 @@ variable "thresholds" {
   }
 }
 
-variable "billing_budget" {
-  type = object({
-    billing_account    = optional(string, "")
-    amount             = optional(number, 100)
-    currency_code      = optional(string, "USD")
-    threshold_percents = optional(list(number), [0.5, 0.9, 1.0])
-  })
-  description = "Optional Cloud Billing budget on the project: the billing account id (XXXXXX-XXXXXX-XXXXXX; \"\" creates no budget), the monthly amount in currency_code (the billing account's currency), and the fractions of it that notify the channels."
-  default     = {}
+variable "usage_table" {
+  type        = string
+  description = "Fully qualified usage ledger table, `<project>.<dataset>.<table>`, named in the spend alert's documentation."
+}
 
-  validation {
-    condition     = var.billing_budget.billing_account == "" || can(regex("^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$", var.billing_budget.billing_account))
-    error_message = "billing_budget.billing_account must be \"\" (no budget) or a billing account id such as 012345-6789AB-CDEF01."
-  }
-
-  validation {
-    condition     = var.billing_budget.amount > 0 && can(regex("^[A-Z]{3}$", var.billing_budget.currency_code))
-    error_message = "billing_budget.amount must be positive and currency_code an ISO 4217 code such as USD."
-  }
-
-  validation {
-    condition     = length(var.billing_budget.threshold_percents) > 0 && alltrue([for p in var.billing_budget.threshold_percents : p > 0 && p <= 2])
-    error_message = "billing_budget.threshold_percents must list fractions of the budget above 0 and at most 2 (e.g. [0.5, 0.9, 1.0])."
-  }
+variable "usage_view" {
+  type        = string
+  description = "Fully qualified view of spend per day, DAG and model, named in the spend alert's documentation."
 }

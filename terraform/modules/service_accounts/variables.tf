@@ -1,6 +1,11 @@
-variable "project_id" {
+variable "composer_service_agent" {
   type        = string
-  description = "Project that holds the service accounts."
+  description = "IAM member (`serviceAccount:<email>`) of the Cloud Composer service agent, created beforehand, which must manage the environment account's workload identity bindings."
+
+  validation {
+    condition     = can(regex("^serviceAccount:service-[0-9]+@cloudcomposer-accounts\\.iam\\.gserviceaccount\\.com$", var.composer_service_agent))
+    error_message = "composer_service_agent must be the member of the Composer service agent, serviceAccount:service-<number>@cloudcomposer-accounts.iam.gserviceaccount.com."
+  }
 }
 
 variable "name_prefix" {
@@ -13,12 +18,7 @@ variable "name_prefix" {
   }
 }
 
-variable "composer_service_agent" {
+variable "project_id" {
   type        = string
-  description = "IAM member (`serviceAccount:<email>`) of the Cloud Composer service agent, created beforehand, which must manage the environment account's workload identity bindings."
-
-  validation {
-    condition     = can(regex("^serviceAccount:service-[0-9]+@cloudcomposer-accounts\\.iam\\.gserviceaccount\\.com$", var.composer_service_agent))
-    error_message = "composer_service_agent must be the member of the Composer service agent, serviceAccount:service-<number>@cloudcomposer-accounts.iam.gserviceaccount.com."
-  }
+  description = "Project that holds the service accounts."
 }

@@ -1,33 +1,6 @@
-variable "project_id" {
-  type        = string
-  description = "Project that holds the buckets."
-}
-
-variable "location" {
-  type        = string
-  description = "Location of both buckets (a region, to sit next to Composer and Vertex AI)."
-}
-
 variable "data_bucket_name" {
   type        = string
   description = "Name of the bucket for training data and evaluation reports."
-}
-
-variable "log_bucket_name" {
-  type        = string
-  description = "Name of the bucket that receives the data bucket's usage logs (created only with usage_logs)."
-}
-
-variable "labels" {
-  type        = map(string)
-  description = "Labels set on both buckets."
-  default     = {}
-}
-
-variable "kms_key_name" {
-  type        = string
-  description = "Cloud KMS key (`projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>`) that encrypts both buckets; null uses Google-managed keys. The key must be in the buckets' location and usable by the project's Cloud Storage service agent (modules/cmek)."
-  default     = null
 }
 
 variable "force_destroy" {
@@ -36,9 +9,16 @@ variable "force_destroy" {
   default     = false
 }
 
-variable "reports_prefix" {
+variable "kms_key_name" {
   type        = string
-  description = "Object prefix of the evaluation reports (no trailing slash)."
+  description = "Cloud KMS key (`projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>`) that encrypts both buckets; null uses Google-managed keys. The key must be in the buckets' location and usable by the project's Cloud Storage service agent (modules/cmek)."
+  default     = null
+}
+
+variable "labels" {
+  type        = map(string)
+  description = "Labels set on both buckets."
+  default     = {}
 }
 
 variable "lifecycle_days" {
@@ -48,6 +28,26 @@ variable "lifecycle_days" {
     access_logs         = number
   })
   description = "Ages in days: when reports move to NEARLINE, how long replaced or deleted object versions stay, how long access logs stay."
+}
+
+variable "location" {
+  type        = string
+  description = "Location of both buckets (a region, to sit next to Composer and Vertex AI)."
+}
+
+variable "log_bucket_name" {
+  type        = string
+  description = "Name of the bucket that receives the data bucket's usage logs (created only with usage_logs)."
+}
+
+variable "project_id" {
+  type        = string
+  description = "Project that holds the buckets."
+}
+
+variable "reports_prefix" {
+  type        = string
+  description = "Object prefix of the evaluation reports (no trailing slash)."
 }
 
 variable "usage_logs" {
