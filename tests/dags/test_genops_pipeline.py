@@ -15,12 +15,12 @@ from tests.dags.fakes import (
     REALISTIC_SUMMARY,
     TUNED_ENDPOINT,
     FakeEvaluationService,
-    FakeGenAIClient,
     install_fake_evaluation,
     install_fake_gcs,
     install_fake_genai,
 )
 from tests.dags.runner import run_dag
+from tests.dags.tuning_fakes import TuningGenAIClient
 from tests.dags.tuning_support import allow_reschedule_on_sqlite, bucket_with_training_data, without_poke_waits
 
 SERVING = ["count_tokens", "within_budget", "generate"]
@@ -32,7 +32,7 @@ def run_pipeline(dagbag, genops_env):
     allow_reschedule_on_sqlite(genops_env)
 
     def run(summary: dict = REALISTIC_SUMMARY, total_tokens: int = 42):
-        genai = install_fake_genai(genops_env, FakeGenAIClient(total_tokens=total_tokens))
+        genai = install_fake_genai(genops_env, TuningGenAIClient(total_tokens=total_tokens))
         install_fake_gcs(genops_env, bucket_with_training_data())
         evaluation = install_fake_evaluation(genops_env, FakeEvaluationService(summaries=[summary]))
         return run_dag(without_poke_waits(dagbag.get_dag("genops_pipeline"))), genai.client, evaluation

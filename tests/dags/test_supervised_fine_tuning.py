@@ -9,11 +9,11 @@ from tests.dags.fakes import (
     TUNED_ENDPOINT,
     TUNED_MODEL,
     TUNING_JOB,
-    FakeGenAIClient,
     install_fake_gcs,
     install_fake_genai,
 )
 from tests.dags.runner import run_dag
+from tests.dags.tuning_fakes import TuningGenAIClient
 from tests.dags.tuning_support import (
     allow_reschedule_on_sqlite,
     bucket_with_training_data,
@@ -30,7 +30,7 @@ def run_tuning(dagbag, genops_env):
     allow_reschedule_on_sqlite(genops_env)
 
     def run(states: list[str], data: bytes | None = None):
-        genai = install_fake_genai(genops_env, FakeGenAIClient(tuning_states=states))
+        genai = install_fake_genai(genops_env, TuningGenAIClient(tuning_states=states))
         gcs = install_fake_gcs(genops_env, bucket_with_training_data(data))
         return run_dag(without_poke_waits(dagbag.get_dag("supervised_fine_tuning"))), genai.client, gcs
 
@@ -42,13 +42,13 @@ def test_sensor_gives_back_the_worker_while_the_job_runs_and_publishes_the_tuned
     result, client, gcs = run_tuning(["JOB_STATE_PENDING", "JOB_STATE_RUNNING", "JOB_STATE_SUCCEEDED"])
 
     assert result.state == "success"
-    assert client.methods_called() == ["tunings.tune", "tunings.get", "tunings.get", "tunings.get"]
+    assert client.methods_called() == ["tunings.list", "tunings.tune", "tunings.get", "tunings.get", "tunings.get"]
     assert reschedules(result, WAIT) == 2, "each unfinished poll must hand the slot back (up_for_reschedule)"
     assert next(ti for ti in result.task_instances if ti.task_id == WAIT).try_number == 1, "not retried, rescheduled"
-    (tune,) = [c.kwargs for c in client.calls if c.method == "tunings.tune"]
-    assert tune["base_model"] == "gemini-test-flash"
-    assert tune["training_dataset"].gcs_uri == "gs://genops-test-data/training/sft_train.jsonl"
-    assert tune["config"].tuned_model_display_name == "genops-tuned"
+    (tune,) = [c.kwargs["request"] for c in client.calls if c.method == "tunings.tune"]
+    assert tune["baseModel"] == "gemini-test-flash"
+    assert tune["supervisedTuningSpec"]["trainingDatasetUri"] == "gs://genops-test-data/training/sft_train.jsonl"
+    assert tune["tunedModelDisplayName"] == "genops-tuned"
     assert {c.kwargs["name"] for c in client.calls if c.method == "tunings.get"} == {TUNING_JOB}
     assert result.xcom(WAIT, key="tuned_model_name") == TUNED_MODEL
     assert result.xcom(WAIT, key="tuned_model_endpoint_name") == TUNED_ENDPOINT
@@ -61,9 +61,9 @@ def test_a_failed_job_fails_the_dag_with_the_jobs_own_error(run_tuning, capfd, c
 
     assert result.state == "failed"
     assert result.task_states[WAIT] == "failed"
-    assert client.methods_called() == ["tunings.tune", "tunings.get", "tunings.get"]
+    assert client.methods_called() == ["tunings.list", "tunings.tune", "tunings.get", "tunings.get"]
     output = capfd.readouterr().out + caplog.text
-    assert f"Tuning job {TUNING_JOB} ended JOB_STATE_FAILED: {client.tuning_error}" in output
+    assert f"Tuning job {TUNING_JOB} failed (JOB_STATE_FAILED): {client.tuning_error}" in output
     assert result.xcom(WAIT, key="tuned_model_endpoint_name") is None
 
 
