@@ -39,6 +39,7 @@ with lab_dag(
             profile=EVAL_GENERATION_PROFILE,
             dag_id=context["dag"].dag_id,
             run_id=context["run_id"],
+            try_number=context["ti"].try_number,
         )
 
     count_tokens = gemini.count_tokens("count_tokens", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint)

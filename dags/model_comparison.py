@@ -33,6 +33,7 @@ with lab_dag(
             profile=profile,
             dag_id=context["dag"].dag_id,
             run_id=context["run_id"],
+            try_number=context["ti"].try_number,
         )
 
     @task

@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 POINTWISE_METRICS = ("summarization_quality", "groundedness", "verbosity", "instruction_following")
 COMPUTED_METRICS = ("exact_match", "bleu", "rouge_1", "rouge_2", "rouge_l_sum")
+# What every evaluation reports: a threshold or comparison metric must be one of these.
+EVALUATED_METRICS = POINTWISE_METRICS + COMPUTED_METRICS
 
 # Evaluation answers are scored, so sample deterministically: differences come from the model.
 EVAL_GENERATION_PROFILE = PROFILES_BY_NAME["deterministic"]
@@ -57,11 +59,12 @@ def generate_responses(
 
 
 def _plain(value):
-    """numpy scalars -> Python numbers, so the summary is JSON/XCom serializable."""
+    """numpy scalars -> Python numbers, so the summary is JSON/XCom serializable; a non-finite number becomes
+    the string "NaN", as the SDK itself logs NaN means (never None, which would read as "not reported")."""
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
-        return None
+        return "NaN"
     return value
 
 
