@@ -60,10 +60,10 @@ with lab_dag(
         return {"model_config": best["model_config"], "model": best["model"], "metric": metric, "score": best[metric]}
 
     evaluations = evaluate.expand(model_config=CONFIGURATIONS)
-    # The provider's load operator, imported when it runs (google.cloud.bigquery would slow every parse).
+    # The provider's load operator with a job id per run and task (a retry reattaches), imported when it runs.
     load_to_bigquery = DeferredImportOperator(
         task_id="load_to_bigquery",
-        operator="airflow.providers.google.cloud.transfers.gcs_to_bigquery.GCSToBigQueryOperator",
+        operator="genops.core.gcs_to_bigquery.LoadOnceGCSToBigQueryOperator",
         operator_kwargs={
             "bucket": config.templated("GENOPS_DATA_BUCKET"),
             "source_objects": write_report(evaluations),

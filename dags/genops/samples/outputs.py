@@ -38,7 +38,8 @@ def write_jsonl(rows: list[dict], name: str) -> str:
 
 @task
 def load_jsonl(source_uri: str, table_setting: str) -> str:
-    """Append the NDJSON object to the table named by `table_setting`; returns the BigQuery job id."""
+    """Append the NDJSON object to the table named by `table_setting`, once per run (a retry reattaches to
+    its job); returns the BigQuery job id."""
     from genops.samples.bigquery import load_jsonl as load
 
-    return load(source_uri, table_setting)
+    return load(source_uri, table_setting, get_current_context())
