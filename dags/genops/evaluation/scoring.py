@@ -25,6 +25,16 @@ EVALUATED_METRICS = POINTWISE_METRICS + COMPUTED_METRICS
 EVAL_GENERATION_PROFILE = PROFILES_BY_NAME["deterministic"]
 
 
+MAX_CONCURRENCY = 64
+
+
+def eval_concurrency() -> int:
+    """How many evaluation requests may be in flight at once: GENOPS_EVAL_CONCURRENCY, checked."""
+    from genops.core import config
+
+    return config.get_int("GENOPS_EVAL_CONCURRENCY", minimum=1, maximum=MAX_CONCURRENCY)
+
+
 def generate_responses(
     examples: list[dict],
     *,
@@ -33,29 +43,41 @@ def generate_responses(
     location: str,
     gcp_conn_id: str = "google_cloud_default",
     profile: GenerationProfile = EVAL_GENERATION_PROFILE,
+    concurrency: int | None = None,
+    client=None,
 ) -> list[dict]:
-    """Ask `model` (a model id or tuned endpoint) for every example, sampling as `profile` says; rows for EvalTask."""
-    from airflow.providers.google.cloud.hooks.gen_ai import GenAIGenerativeModelHook
+    """Ask `model` (a model id or tuned endpoint) for every example, sampling as `profile` says; rows for EvalTask.
 
-    from genops.core.credentials import require_google_credentials
+    Up to `concurrency` (default GENOPS_EVAL_CONCURRENCY) requests run at once on one google-genai client;
+    429 and 5xx answers are retried with backoff and jitter; the rows keep the examples' order, and an
+    example that still fails fails the task (no row is dropped).
+    """
+    from genops.evaluation.concurrency import map_bounded
 
-    require_google_credentials(f"generating responses with {model}", gcp_conn_id=gcp_conn_id)
-    hook = GenAIGenerativeModelHook(gcp_conn_id=gcp_conn_id)
-    generation_config = profile.generation_config()
-    rows = []
-    for example in examples:
-        prompt = build_prompt(example["instruction"], example["context"])
-        response = hook.generate_content(
-            project_id=project_id,
-            location=location,
-            model=model,
-            contents=[prompt],
-            generation_config=generation_config,
+    if client is None:
+        from airflow.providers.google.cloud.hooks.gen_ai import GenAIGenerativeModelHook
+
+        from genops.core.credentials import require_google_credentials
+
+        require_google_credentials(f"generating responses with {model}", gcp_conn_id=gcp_conn_id)
+        client = GenAIGenerativeModelHook(gcp_conn_id=gcp_conn_id).get_genai_client(
+            project_id=project_id, location=location
         )
-        if not response:
+    generation_config = profile.generation_config()
+
+    def answer(example: dict) -> dict:
+        prompt = build_prompt(example["instruction"], example["context"])
+        response = client.models.generate_content(model=model, contents=[prompt], config=generation_config)
+        if not response.text:
             log.warning("Model %s returned no text (blocked or empty) for: %.60s", model, prompt)
-        rows.append({"prompt": prompt, "reference": example["reference"], "response": response or ""})
-    return rows
+        return {"prompt": prompt, "reference": example["reference"], "response": response.text or ""}
+
+    return map_bounded(
+        answer,
+        examples,
+        concurrency=concurrency or eval_concurrency(),
+        describe=lambda index, example: f"evaluation example {index + 1} of {len(examples)} ({model})",
+    )
 
 
 def _plain(value):
