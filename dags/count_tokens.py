@@ -18,4 +18,4 @@ with lab_dag(
     count_tokens = gemini.count_tokens("count_tokens", profile=PROFILE, contents=[SAMPLE_PROMPT])
     generate = gemini.generate_content("generate", profile=PROFILE, contents=[SAMPLE_PROMPT])
 
-    within_budget(count_tokens.output["total_tokens"]) >> generate
+    within_budget(count_tokens) >> generate

@@ -14,9 +14,7 @@ with lab_dag(
     tags=["lab", "generate"],
 ) as dag:
     responses = {
-        profile.name: gemini.generate_content(
-            f"generate_{profile.name}", profile=profile, contents=[SAMPLE_PROMPT]
-        ).output
+        profile.name: gemini.generate_content(f"generate_{profile.name}", profile=profile, contents=[SAMPLE_PROMPT])
         for profile in PROFILES
     }
 

@@ -46,4 +46,4 @@ with lab_dag(
     generate = gemini.generate_content("generate", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint)
 
     meets_thresholds(evaluate_tuned_model(tuned_endpoint)) >> count_tokens
-    within_budget(count_tokens.output["total_tokens"]) >> generate
+    within_budget(count_tokens) >> generate

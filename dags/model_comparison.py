@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+# The provider module LoadOnceGCSToBigQueryOperator extends, imported here as well so that the DAG processor
+# pre-imports it once in its parent ([dag_processor] parsing_pre_import_modules reads this file's airflow.*
+# imports) instead of every forked parse paying for it.
+from airflow.providers.google.cloud.transfers import gcs_to_bigquery  # noqa: F401
+
 from genops.core import config
 from genops.core.compat import get_current_context, task
+from genops.core.credentials import check_before_execute
 from genops.core.dag_factory import lab_dag
-from genops.core.deferred import DeferredImportOperator
+from genops.core.gcs_to_bigquery import LoadOnceGCSToBigQueryOperator
 from genops.evaluation import results
 from genops.gemini.profiles import PROFILES
 
@@ -60,21 +66,19 @@ with lab_dag(
         return {"model_config": best["model_config"], "model": best["model"], "metric": metric, "score": best[metric]}
 
     evaluations = evaluate.expand(model_config=CONFIGURATIONS)
-    # The provider's load operator with a job id per run and task (a retry reattaches), imported when it runs.
-    load_to_bigquery = DeferredImportOperator(
+    # The provider's GCSToBigQueryOperator with a job id per run and task: a retry reattaches, never appends.
+    load_to_bigquery = LoadOnceGCSToBigQueryOperator(
         task_id="load_to_bigquery",
-        operator="genops.core.gcs_to_bigquery.LoadOnceGCSToBigQueryOperator",
-        operator_kwargs={
-            "bucket": config.templated("GENOPS_DATA_BUCKET"),
-            "source_objects": write_report(evaluations),
-            "destination_project_dataset_table": TABLE,
-            "project_id": config.templated("GENOPS_PROJECT_ID"),
-            "schema_fields": list(results.schema()),
-            "source_format": "NEWLINE_DELIMITED_JSON",
-            "write_disposition": "WRITE_APPEND",
-            "create_disposition": "CREATE_NEVER",  # Terraform owns the table, its partitioning and clustering
-            "autodetect": False,
-        },
+        bucket=config.templated("GENOPS_DATA_BUCKET"),
+        source_objects=write_report(evaluations),
+        destination_project_dataset_table=TABLE,
+        project_id=config.templated("GENOPS_PROJECT_ID"),
+        schema_fields=list(results.schema()),
+        source_format="NEWLINE_DELIMITED_JSON",
+        write_disposition="WRITE_APPEND",
+        create_disposition="CREATE_NEVER",  # Terraform owns the table, its partitioning and clustering
+        autodetect=False,
+        pre_execute=check_before_execute,
     )
 
     load_to_bigquery >> best_configuration(evaluations)

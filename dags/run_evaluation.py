@@ -31,9 +31,7 @@ with lab_dag(
         from genops.evaluation.scoring import generate_responses
 
         model = config.get(get_current_context()["params"]["model_setting"])
-        return generate_responses(
-            examples, model=model, project_id=config.get("GENOPS_PROJECT_ID"), location=config.get("GENOPS_REGION")
-        )
+        return generate_responses(examples, model=model)
 
     @task
     def evaluate(rows: list[dict]) -> dict:

@@ -46,3 +46,17 @@ locals {
   # The Discovery Engine API only when grounded_gemini has a Vertex AI Search data store to search.
   sample_services = var.genops_search_data_store == "" ? [] : ["discoveryengine.googleapis.com"]
 }
+
+locals {
+  # With CMEK, the service agents Google's Composer 3 CMEK page
+  # (https://cloud.google.com/composer/docs/composer-3/configure-cmek-encryption, "Grant roles to service
+  # agents") lists besides Composer's and Cloud Storage's, by short name => API; modules/project_services
+  # enables the APIs and creates the agents, modules/cmek grants them (and the Storage and BigQuery agents)
+  # the key. tests/terraform/test_platform.py keeps this list equal to the page's.
+  cmek_service_agents = var.kms_key_name == null ? {} : {
+    artifactregistry = "artifactregistry.googleapis.com"
+    compute          = "compute.googleapis.com"
+    container        = "container.googleapis.com"
+    pubsub           = "pubsub.googleapis.com"
+  }
+}

@@ -3,6 +3,7 @@ module "project_services" {
 
   project_id          = var.project_id
   additional_services = concat(var.additional_services, local.sample_services)
+  cmek_service_agents = local.cmek_service_agents
 }
 
 module "service_accounts" {
@@ -11,15 +12,16 @@ module "service_accounts" {
   project_id             = module.project_services.project_id
   name_prefix            = local.prefix
   composer_service_agent = module.project_services.service_agents["composer"]
-  search_grounding       = var.genops_search_data_store != ""
 }
 
-# Lets the Cloud Storage and BigQuery service agents use var.kms_key_name (no-op without CMEK).
+# Lets every service agent that encrypts for the platform use var.kms_key_name (no-op without CMEK):
+# Cloud Storage and BigQuery (read here), Composer and the agents its CMEK page lists (created first).
 module "cmek" {
   source = "./modules/cmek"
 
-  project_id   = module.project_services.project_id
-  kms_key_name = var.kms_key_name
+  project_id     = module.project_services.project_id
+  kms_key_name   = var.kms_key_name
+  service_agents = var.kms_key_name == null ? {} : module.project_services.service_agents
 }
 
 module "storage" {
@@ -33,19 +35,12 @@ module "storage" {
   kms_key_name     = module.cmek.kms_key_name
   force_destroy    = var.data_bucket_force_destroy
   reports_prefix   = var.genops_reports_prefix
+  usage_logs       = var.storage_usage_logs
 
   lifecycle_days = {
     reports_nearline    = var.storage_lifecycle.reports_nearline_after_days
     noncurrent_versions = var.storage_lifecycle.noncurrent_versions_retention_days
     access_logs         = var.storage_lifecycle.access_logs_retention_days
-  }
-
-  object_admins = {
-    composer = module.service_accounts.members["composer"]
-  }
-  # Tuning jobs run as the Vertex AI service agent and read the training data from this bucket.
-  object_viewers = {
-    vertex_ai_agent = "serviceAccount:${module.project_services.service_agents["aiplatform"]}"
   }
 }
 
@@ -61,10 +56,6 @@ module "bigquery" {
   kms_key_name        = module.cmek.kms_key_name
   deletion_protection = var.deletion_protection
   sample_tables       = local.sample_tables
-
-  data_editors = {
-    composer = module.service_accounts.members["composer"]
-  }
 }
 
 module "composer" {
@@ -78,14 +69,17 @@ module "composer" {
   environment_size           = var.composer_environment_size
   resilience_mode            = var.composer_resilience_mode
   workloads                  = var.composer_workloads
-  service_account_email      = module.service_accounts.emails["composer"]
+  service_account_email      = time_sleep.composer_iam.triggers["service_account_email"]
+  composer_service_agent     = module.project_services.service_agents["composer"]
+  deletion_policy            = var.composer_deletion_policy
   enable_private_environment = var.composer_enable_private_environment
   network                    = var.composer_network
   subnetwork                 = var.composer_subnetwork
+  network_attachment         = var.composer_network_attachment
   maintenance_window         = var.composer_maintenance_window
   airflow_config_overrides   = var.airflow_config_overrides
   pypi_packages              = var.composer_pypi_packages
-  kms_key_name               = var.kms_key_name
+  kms_key_name               = module.cmek.kms_key_name
 
   genops = {
     project_id               = var.project_id
@@ -117,17 +111,20 @@ module "composer" {
 module "cloudbuild" {
   source = "./modules/cloudbuild"
 
-  project_id                   = module.project_services.project_id
-  name_prefix                  = local.prefix
-  service_account_id           = module.service_accounts.ids["cloudbuild"]
-  service_account_member       = module.service_accounts.members["cloudbuild"]
-  github                       = var.github_owner == null ? null : { owner = var.github_owner, name = var.github_repository }
-  repository_id                = var.cloudbuild_repository
-  build_config_file            = var.cloudbuild_config_file
-  pull_request_branch          = var.cloudbuild_branches.pull_request
-  pull_request_comment_control = var.cloudbuild_comment_control
-  deploy_branch                = var.cloudbuild_branches.deploy
-  composer_environment_name    = module.composer.name
-  composer_region              = var.region
-  dag_gcs_prefix               = module.composer.dag_gcs_prefix
+  project_id                = module.project_services.project_id
+  name_prefix               = local.prefix
+  environment               = var.environment
+  service_accounts          = { test = module.service_accounts.ids["test"], deploy = module.service_accounts.ids["deploy"] }
+  github                    = var.github_owner == null ? null : { owner = var.github_owner, name = var.github_repository }
+  repository_id             = var.cloudbuild_repository
+  build_config_file         = var.cloudbuild_config_file
+  pull_request              = { branch = var.cloudbuild_pull_request_branch, comment_control = var.cloudbuild_comment_control }
+  deploy                    = var.cloudbuild_deploy
+  release_branch            = var.cloudbuild_release_branch
+  composer_environment_name = module.composer.name
+  composer_region           = var.region
+  dag_gcs_prefix            = module.composer.dag_gcs_prefix
+
+  # A build may start as soon as the trigger exists: its identity must already hold its roles.
+  depends_on = [google_project_iam_member.identities, google_storage_bucket_iam_member.identities]
 }

@@ -19,7 +19,7 @@ output "data_bucket" {
 }
 
 output "access_log_bucket" {
-  description = "Bucket receiving the data bucket's access logs."
+  description = "Bucket receiving the data bucket's usage logs; null unless storage_usage_logs."
   value       = module.storage.log_bucket
 }
 
@@ -39,18 +39,28 @@ output "bigquery_latest_scores_view" {
 }
 
 output "service_accounts" {
-  description = "Emails of the accounts the platform runs as: composer (environment and DAG tasks) and cloudbuild (test and deploy builds)."
+  description = "Emails of the accounts the platform runs as: composer (environment and DAG tasks), deploy (deploy builds) and test (pull request builds)."
   value       = module.service_accounts.emails
 }
 
-output "vertex_ai_service_agent" {
-  description = "Vertex AI service agent, which reads the training data during tuning."
-  value       = module.project_services.service_agents["aiplatform"]
+output "service_agents" {
+  description = "IAM members of the service agents this blueprint created before granting them a role (composer; with CMEK also the agents Composer's CMEK page lists)."
+  value       = module.project_services.service_agents
 }
 
 output "cloudbuild_trigger_ids" {
-  description = "Cloud Build trigger ids: test (pull requests) and deploy (pushes to the deploy branch)."
+  description = "Cloud Build trigger ids: test (pull requests) and deploy (pushes of the deploy branch or release tags)."
   value       = module.cloudbuild.trigger_ids
+}
+
+output "cloudbuild_triggers" {
+  description = "What each trigger runs on and as: {service_account, substitutions, approval_required, pull_request_branch, push_branch, push_tag}."
+  value       = module.cloudbuild.triggers
+}
+
+output "composer_protection" {
+  description = "The environment's deletion_policy (PREVENT, or null when Terraform may destroy it) and Shared VPC host project (or null)."
+  value       = { deletion_policy = module.composer.deletion_policy, shared_vpc_host_project = module.composer.shared_vpc_host_project }
 }
 
 output "genops_env_variables" {
@@ -61,11 +71,13 @@ output "genops_env_variables" {
 output "iam_grants" {
   description = "Every IAM grant the blueprint makes, as {scope, resource, role, member}: the least-privilege review in one list."
   value = concat(
-    module.service_accounts.iam_grants,
+    [for g in google_project_iam_member.identities : { scope = "project", resource = g.project, role = g.role, member = g.member }],
+    [for g in google_storage_bucket_iam_member.identities : { scope = "bucket", resource = g.bucket, role = g.role, member = g.member }],
+    [for g in google_bigquery_table_iam_member.identities : { scope = "table", resource = "${g.project}.${g.dataset_id}.${g.table_id}", role = g.role, member = g.member }],
+    [module.service_accounts.composer_agent_grant],
     module.cmek.iam_grants,
     module.storage.iam_grants,
-    module.bigquery.iam_grants,
-    module.cloudbuild.iam_grants,
+    module.composer.iam_grants,
   )
 }
 

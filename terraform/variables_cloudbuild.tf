@@ -37,17 +37,45 @@ variable "cloudbuild_config_file" {
   }
 }
 
-variable "cloudbuild_branches" {
+variable "cloudbuild_deploy" {
   type = object({
-    pull_request = optional(string, ".*")
-    deploy       = optional(string, "^main$")
+    branch           = optional(string)
+    tag              = optional(string)
+    require_approval = optional(bool, false)
   })
-  description = "RE2 regexes: base branches whose pull requests run the tests (default every branch), and the branch whose pushes run the tests and deploy the DAGs (default main)."
-  default     = {}
+  description = "What the deploy trigger fires on, an anchored RE2 regex of exactly one of: branch (pushes to it, e.g. \"^main$\") or tag (release tags, e.g. \"^v[0-9]+\\.[0-9]+\\.[0-9]+$\"); require_approval makes each deploy build wait for an approver. Passed to the build as _DEPLOY_REF."
+  default     = { branch = "^main$" }
 
   validation {
-    condition     = alltrue([for pattern in values(var.cloudbuild_branches) : can(regexall(pattern, ""))])
-    error_message = "cloudbuild_branches values must be valid regular expressions, e.g. { pull_request = \".*\", deploy = \"^main$\" }."
+    condition     = (var.cloudbuild_deploy.branch == null) != (var.cloudbuild_deploy.tag == null)
+    error_message = "cloudbuild_deploy needs exactly one of branch or tag, e.g. { branch = \"^main$\" } or { tag = \"^v[0-9]+\\\\.[0-9]+\\\\.[0-9]+$\", require_approval = true }."
+  }
+
+  validation {
+    condition     = alltrue([for p in compact([var.cloudbuild_deploy.branch, var.cloudbuild_deploy.tag]) : can(regexall(p, "")) && startswith(p, "^") && endswith(p, "$")])
+    error_message = "cloudbuild_deploy.branch or .tag must be a valid RE2 regex anchored with ^ and $ (e.g. \"^main$\"), so the deploy trigger cannot fire on every branch that merely contains the name."
+  }
+}
+
+variable "cloudbuild_release_branch" {
+  type        = string
+  description = "Branch a release tag's commit must be on for a tag build to deploy (_RELEASE_BRANCH); a tag on a commit outside it does not deploy."
+  default     = "main"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/-]+$", var.cloudbuild_release_branch))
+    error_message = "cloudbuild_release_branch must be a branch name such as \"main\" (not a regex)."
+  }
+}
+
+variable "cloudbuild_pull_request_branch" {
+  type        = string
+  description = "RE2 regex of the base branches whose pull requests run the tests (test trigger, default every branch)."
+  default     = ".*"
+
+  validation {
+    condition     = can(regexall(var.cloudbuild_pull_request_branch, ""))
+    error_message = "cloudbuild_pull_request_branch must be a valid regular expression, e.g. \".*\" or \"^main$\"."
   }
 }
 

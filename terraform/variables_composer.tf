@@ -92,18 +92,53 @@ variable "composer_enable_private_environment" {
 
 variable "composer_network" {
   type        = string
-  description = "VPC network id (`projects/<p>/global/networks/<n>`) to attach the environment to; null lets Composer manage networking."
+  description = "Existing VPC network id (`projects/<p>/global/networks/<n>`) to attach the environment to; a network in another project is a Shared VPC host, where the Composer service agent gets roles/composer.sharedVpcAgent. null (default) lets Composer manage networking."
   default     = null
+
+  validation {
+    condition     = var.composer_network == null || can(regex("^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/global/networks/[a-z]([-a-z0-9]*[a-z0-9])?$", var.composer_network))
+    error_message = "composer_network must be a network id, projects/<project>/global/networks/<network>."
+  }
 }
 
 variable "composer_subnetwork" {
   type        = string
-  description = "Subnetwork id (`projects/<p>/regions/<r>/subnetworks/<s>`) to attach the environment to; set with composer_network."
+  description = "Subnetwork id (`projects/<p>/regions/<region>/subnetworks/<s>`) in `region` and in composer_network's project; set with composer_network."
   default     = null
 
   validation {
     condition     = (var.composer_network == null) == (var.composer_subnetwork == null)
     error_message = "Set composer_network and composer_subnetwork together, or leave both null."
+  }
+
+  validation {
+    condition = var.composer_subnetwork == null || (
+      can(regex("^projects/[^/]+/regions/${var.region}/subnetworks/[^/]+$", var.composer_subnetwork)) &&
+      try(split("/", var.composer_subnetwork)[1] == split("/", var.composer_network)[1], false)
+    )
+    error_message = "composer_subnetwork must be projects/<network's project>/regions/<region>/subnetworks/<name>, in the environment's region and the network's project."
+  }
+}
+
+variable "composer_network_attachment" {
+  type        = string
+  description = "Composer 3 network attachment id (`projects/<p>/regions/<region>/networkAttachments/<n>`) connecting the environment to a VPC, instead of composer_network/composer_subnetwork; null (default) for none."
+  default     = null
+
+  validation {
+    condition     = var.composer_network_attachment == null || (can(regex("^projects/[^/]+/regions/${var.region}/networkAttachments/[^/]+$", var.composer_network_attachment)) && var.composer_network == null)
+    error_message = "composer_network_attachment must be projects/<project>/regions/<region>/networkAttachments/<name> in the environment's region, and cannot be combined with composer_network."
+  }
+}
+
+variable "composer_deletion_policy" {
+  type        = string
+  description = "PREVENT (default): Terraform refuses to destroy or replace the environment, its Airflow database and bucket; DELETE lets it (throwaway environments)."
+  default     = "PREVENT"
+
+  validation {
+    condition     = contains(["PREVENT", "DELETE"], var.composer_deletion_policy)
+    error_message = "composer_deletion_policy must be PREVENT or DELETE."
   }
 }
 

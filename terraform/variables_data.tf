@@ -4,6 +4,12 @@ variable "data_bucket_force_destroy" {
   default     = false
 }
 
+variable "storage_usage_logs" {
+  type        = bool
+  description = "Write the data bucket's Cloud Storage usage and storage logs to an access-log bucket. Off by default: Cloud Storage writes them as group:cloud-storage-analytics@google.com, a grant the organization policy iam.allowedPolicyMemberDomains (domain-restricted sharing) rejects. Cloud Audit Logs data-access logs are the alternative."
+  default     = false
+}
+
 variable "storage_lifecycle" {
   type = object({
     reports_nearline_after_days        = optional(number, 30)

@@ -127,23 +127,36 @@ def substitution_problems(root: Path) -> list[str]:
 
 
 def deploy_branch_problems(root: Path) -> list[str]:
-    """Only the trigger that pushes the deploy branch sets _DEPLOY=true, and the build's guard names that branch."""
+    """Only the deploy trigger (pushes, as the deploy account) sets _DEPLOY=true; it passes cloudbuild.yaml the
+    very branch or tag regex it fires on as _DEPLOY_REF; pull requests run as the test account."""
     problems = []
-    triggers = locals_of(_terraform(root, "modules/cloudbuild"))["triggers"]
+    module = _terraform(root, "modules/cloudbuild")
+    triggers = locals_of(module)["triggers"]
     deploying = {name: t for name, t in triggers.items() if t["deploy"] is True}
     if len(deploying) != 1 or any(t["pull_request"] for t in deploying.values()):
         problems.append(f"exactly one trigger, on pushes only, may set _DEPLOY=true; got {sorted(deploying)}")
-    branches = variable_default("cloudbuild_branches", _terraform(root)) or {}
-    if "deploy" not in branches:
-        (spec,) = [b.body["type"] for b in blocks("variable", _terraform(root)) if b.labels == ("cloudbuild_branches",)]
-        branches = dict(re.findall(r'(\w+)\s*=\s*optional\(string,\s*"([^"]*)"\)', spec))
-    guard_branch = str(
-        yaml.safe_load((root / "cloudbuild.yaml").read_text())["substitutions"].get("_DEPLOY_BRANCH", "")
-    )
-    if not re.fullmatch(branches["deploy"], guard_branch):
+    accounts = {name: t["service_account"] for name, t in triggers.items()}
+    if accounts != {"test": "${var.service_accounts.test}", "deploy": "${var.service_accounts.deploy}"}:
+        problems.append(f"pull requests must run as the test account and deploys as the deploy account; got {accounts}")
+    push = [t["push"] for t in deploying.values()]
+    if push != [[{"branch": "${var.deploy.branch}", "tag": "${var.deploy.tag}"}]]:
+        problems.append(f"the deploy trigger must fire on var.deploy's branch or tag; it pushes on {push}")
+    passed = _block(root, "resource", ("google_cloudbuild_trigger", "this"), "modules/cloudbuild")["substitutions"]
+    deploy_ref = locals_of(module).get("deploy_ref")
+    if (
+        passed.get("_DEPLOY_REF") != "${local.deploy_ref}"
+        or deploy_ref != "${coalesce(var.deploy.branch, var.deploy.tag)}"
+    ):
         problems.append(
-            f"the deploy trigger runs on pushes to {branches['deploy']!r} (cloudbuild_branches.deploy) but "
-            f"cloudbuild.yaml deploys only from _DEPLOY_BRANCH={guard_branch!r}"
+            f"the triggers pass _DEPLOY_REF={passed.get('_DEPLOY_REF')!r} (local.deploy_ref={deploy_ref!r}); "
+            "it must be the branch or tag regex the deploy trigger fires on"
+        )
+    default = (variable_default("cloudbuild_deploy", _terraform(root)) or {}).get("branch")
+    guard = (yaml.safe_load((root / "cloudbuild.yaml").read_text()).get("substitutions") or {}).get("_DEPLOY_REF")
+    if guard is not None and str(guard) != default:
+        problems.append(
+            f"cloudbuild.yaml defaults _DEPLOY_REF to {guard!r} but the deploy trigger fires on {default!r} "
+            "(cloudbuild_deploy default)"
         )
     return problems
 
@@ -223,8 +236,10 @@ def dag_prefix_problems(root: Path, scratch: Path) -> list[str]:
     for i, other in enumerate(OTHER_PREFIXES):
         if deploy_accepts(root, other, scratch / f"other-{i}"):
             problems.append(f"scripts/deploy_dags.sh accepts {other}, which is not the environment's DAG folder")
-    grant = _block(root, "resource", ("google_storage_bucket_iam_member", "dags"), "modules/cloudbuild")
-    condition = grant["lifecycle"][0]["precondition"][0]["condition"]
+    (prefix_variable,) = [
+        b.body for b in blocks("variable", _terraform(root, "modules/cloudbuild")) if b.labels == ("dag_gcs_prefix",)
+    ]
+    condition = prefix_variable["validation"][0]["condition"]
     pattern = re.search(r'regex\("([^"]+)"', condition).group(1).replace("\\\\", "\\")
     if not re.search(pattern, COMPOSER_DAG_PREFIX):
         problems.append(f"terraform/modules/cloudbuild rejects {COMPOSER_DAG_PREFIX} ({pattern})")
@@ -315,7 +330,11 @@ def test_report_and_training_prefixes_match_the_lifecycle_rules():
 
 @pytest.fixture
 def tree(tmp_path) -> Path:
-    """A scratch copy of everything the contract reads."""
+    return scratch_copy(tmp_path)
+
+
+def scratch_copy(tmp_path: Path) -> Path:
+    """A scratch copy of everything the contract reads (tests/terraform/test_platform.py breaks copies too)."""
     root = tmp_path / "repo"
     ignore = shutil.ignore_patterns("__pycache__", ".terraform", ".terraform.lock.hcl", "*.tfstate*", "*.tfplan")
     shutil.copytree(REPO / "terraform", root / "terraform", ignore=ignore)
@@ -412,12 +431,35 @@ BREAKAGES = [
     (
         "the guard names another branch",
         "cloudbuild.yaml",
-        "_DEPLOY_BRANCH: main",
-        "_DEPLOY_BRANCH: master",
+        "_DEPLOY_REF: ^main$",
+        "_DEPLOY_REF: ^master$",
         "deploy_branch",
         [
-            "the deploy trigger runs on pushes to '^main$' (cloudbuild_branches.deploy) but cloudbuild.yaml deploys "
-            "only from _DEPLOY_BRANCH='master'"
+            "cloudbuild.yaml defaults _DEPLOY_REF to '^master$' but the deploy trigger fires on '^main$' "
+            "(cloudbuild_deploy default)"
+        ],
+    ),
+    (
+        "the deploy trigger passes a fixed ref",
+        CLOUDBUILD_MAIN,
+        "_DEPLOY_REF      = local.deploy_ref",
+        '_DEPLOY_REF      = "^main$"',
+        "deploy_branch",
+        [
+            "the triggers pass _DEPLOY_REF='^main$' "
+            "(local.deploy_ref='${coalesce(var.deploy.branch, var.deploy.tag)}'); "
+            "it must be the branch or tag regex the deploy trigger fires on"
+        ],
+    ),
+    (
+        "pull requests run as the deploy account",
+        CLOUDBUILD_MAIN,
+        "service_account  = var.service_accounts.test",
+        "service_account  = var.service_accounts.deploy",
+        "deploy_branch",
+        [
+            "pull requests must run as the test account and deploys as the deploy account; got "
+            "{'test': '${var.service_accounts.deploy}', 'deploy': '${var.service_accounts.deploy}'}"
         ],
     ),
     (

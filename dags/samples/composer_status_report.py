@@ -71,5 +71,5 @@ with lab_dag(
         )
         return {"records": records, "facts": summary, "report": report}
 
-    document = check_report(report.output, exported["summary"], exported["records"])
+    document = check_report(report, exported["summary"], exported["records"])
     outputs.write_json.override(task_id="write_report_file")(document, name="report.json")

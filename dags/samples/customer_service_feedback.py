@@ -52,7 +52,7 @@ with lab_dag(
         build = partial(feedback.feedback_row, transcript_uri=uri, model=model)
         return [checked(answer_text, feedback.RESPONSE_SCHEMA, what=f"feedback for {uri}", build=build)]
 
-    rows = check_feedback(answer.output)
+    rows = check_feedback(answer)
     feedback_file = outputs.write_jsonl.override(task_id="write_feedback")(rows, name="feedback.jsonl")
     outputs.load_jsonl.override(task_id="load_feedback")(feedback_file, table_setting=feedback.TABLE_SETTING)
     transcript >> answer

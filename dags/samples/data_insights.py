@@ -37,14 +37,14 @@ with lab_dag(
     tokens = gemini.count_tokens(
         "count_tokens", profile=insights.PROFILE, contents=insights.question_contents(insights.LONGEST_QUESTION, sample)
     )
-    gate = within_budget(tokens.output["total_tokens"])
+    gate = within_budget(tokens)
     insights.SOURCE_TABLE.gate("source_configured") >> sample
 
     with TaskGroup("gemini_insights", tooltip="One Gemini question per analysis, all about the same sample") as ask:
         answers = {
             name: gemini.generate_content(
                 f"ask_{name}", profile=insights.PROFILE, contents=insights.question_contents(question, sample)
-            ).output
+            )
             for name, question in insights.QUESTIONS.items()
         }
     gate >> ask

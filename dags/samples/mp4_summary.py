@@ -48,8 +48,6 @@ with lab_dag(
         return checked(answer_text, video.SCENES_SCHEMA, what=f"scenes of {uri}", build=build)
 
     wait_for_video >> [describe, extract]
-    outputs.write_json.override(task_id="write_summary")(check_summary(describe.output), name="summary.json")
-    scenes_file = outputs.write_jsonl.override(task_id="write_scenes")(
-        check_scenes(extract.output), name="scenes.jsonl"
-    )
+    outputs.write_json.override(task_id="write_summary")(check_summary(describe), name="summary.json")
+    scenes_file = outputs.write_jsonl.override(task_id="write_scenes")(check_scenes(extract), name="scenes.jsonl")
     outputs.load_jsonl.override(task_id="load_scenes")(scenes_file, table_setting=video.TABLE_SETTING)

@@ -48,7 +48,7 @@ with lab_dag(
     request = summary_request(pdf_uris)
     tokens = gemini.count_tokens("count_tokens", profile=pdfs.SUMMARY_PROFILE, contents=request)
     summarize = gemini.generate_content("coalesce_pdfs", profile=pdfs.SUMMARY_PROFILE, contents=request)
-    within_budget(tokens.output["total_tokens"]) >> summarize
+    within_budget(tokens) >> summarize
 
     @task
     def check_summary(answer_text: str | None) -> dict:
@@ -60,7 +60,7 @@ with lab_dag(
     def translation_request(summary: dict) -> list[dict]:
         return pdfs.translation_contents(summary, config.get("GENOPS_TRANSLATION_LANGUAGE"))
 
-    summary = check_summary(summarize.output)
+    summary = check_summary(summarize)
     translate = gemini.generate_content(
         "translate_summary", profile=pdfs.TRANSLATION_PROFILE, contents=translation_request(summary)
     )
@@ -82,5 +82,5 @@ with lab_dag(
             "translation": translation,
         }
 
-    document = check_translation(translate.output, summary, pdf_uris)
+    document = check_translation(translate, summary, pdf_uris)
     outputs.write_json.override(task_id="write_summary")(document, name="summary.json")

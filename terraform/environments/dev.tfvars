@@ -11,6 +11,10 @@ labels = {
 }
 
 composer_environment_size = "ENVIRONMENT_SIZE_SMALL"
+composer_deletion_policy  = "DELETE" # a throwaway environment Terraform may replace
+
+# Deploys every push to main (the build's _DEPLOY_REF).
+cloudbuild_deploy = { branch = "^main$" }
 
 # Throwaway data; the evaluations table stays protected unless deletion_protection = false.
 data_bucket_force_destroy = true

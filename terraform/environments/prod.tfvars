@@ -24,6 +24,12 @@ composer_workloads = {
 # Customer-managed encryption (create the key first; see README "CMEK").
 # kms_key_name = "projects/acme-kms/locations/us-central1/keyRings/genops/cryptoKeys/genops-prod"
 
+# Deploys release tags only (vX.Y.Z on a commit of main), each after an approval.
+cloudbuild_deploy         = { tag = "^v[0-9]+\\.[0-9]+\\.[0-9]+$", require_approval = true }
+cloudbuild_release_branch = "main"
+
+# Nothing deleted by accident: Terraform refuses to destroy or replace the environment and the tables.
+composer_deletion_policy  = "PREVENT"
 data_bucket_force_destroy = false
 deletion_protection       = true
 storage_lifecycle         = { access_logs_retention_days = 400 }

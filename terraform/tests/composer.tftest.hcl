@@ -4,6 +4,12 @@ mock_provider "google" {
   source = "./tests/mocks"
 }
 
+mock_provider "google-beta" {
+  source = "./tests/mocks-beta"
+}
+
+mock_provider "time" {}
+
 run "environment" {
   assert {
     condition     = module.composer.service_account == output.service_accounts["composer"]

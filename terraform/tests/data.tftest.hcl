@@ -4,6 +4,12 @@ mock_provider "google" {
   source = "./tests/mocks"
 }
 
+mock_provider "google-beta" {
+  source = "./tests/mocks-beta"
+}
+
+mock_provider "time" {}
+
 run "table_follows_the_shared_schema" {
   command = plan
 
@@ -25,7 +31,18 @@ run "table_follows_the_shared_schema" {
 
 run "buckets" {
   assert {
-    condition     = output.data_bucket == "acme-genops-dev-genops-dev-data" && output.access_log_bucket == "acme-genops-dev-genops-dev-access-logs"
-    error_message = "Bucket names must be <project>-<name>-<environment>-data and -access-logs."
+    condition     = output.data_bucket == "acme-genops-dev-genops-dev-data" && output.access_log_bucket == null
+    error_message = "The data bucket is <project>-<name>-<environment>-data; the usage-log bucket exists only with storage_usage_logs."
+  }
+}
+
+run "usage_log_bucket" {
+  variables {
+    storage_usage_logs = true
+  }
+
+  assert {
+    condition     = output.access_log_bucket == "acme-genops-dev-genops-dev-access-logs"
+    error_message = "With storage_usage_logs the log bucket is <project>-<name>-<environment>-access-logs."
   }
 }

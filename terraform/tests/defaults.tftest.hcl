@@ -4,6 +4,12 @@ mock_provider "google" {
   source = "./tests/mocks"
 }
 
+mock_provider "google-beta" {
+  source = "./tests/mocks-beta"
+}
+
+mock_provider "time" {}
+
 run "plan_with_defaults" {
   command = plan
 
@@ -33,6 +39,43 @@ run "plan_with_defaults" {
   assert {
     condition     = module.cloudbuild.location == "global"
     error_message = "GitHub App triggers must be global."
+  }
+
+  assert {
+    condition     = output.composer_protection.deletion_policy == "PREVENT" && output.composer_protection.shared_vpc_host_project == null
+    error_message = "By default Terraform must refuse to destroy the environment, and no Shared VPC is used."
+  }
+}
+
+run "shared_vpc_network" {
+  variables {
+    composer_network    = "projects/acme-net-host/global/networks/shared"
+    composer_subnetwork = "projects/acme-net-host/regions/us-central1/subnetworks/composer"
+  }
+
+  assert {
+    condition     = output.composer_protection.shared_vpc_host_project == "acme-net-host"
+    error_message = "A network in another project is a Shared VPC host."
+  }
+
+  assert {
+    condition = [for g in output.iam_grants : "${g.resource} ${g.role} ${g.member}" if g.scope == "project" && g.resource != "acme-genops-dev"] == [
+      "acme-net-host roles/composer.sharedVpcAgent serviceAccount:service-123456789012@cloudcomposer-accounts.iam.gserviceaccount.com"
+    ]
+    error_message = "With a Shared VPC, the created Composer agent gets roles/composer.sharedVpcAgent on the host project."
+  }
+}
+
+run "network_attachment" {
+  command = plan
+
+  variables {
+    composer_network_attachment = "projects/acme-genops-dev/regions/us-central1/networkAttachments/composer"
+  }
+
+  assert {
+    condition     = output.composer_protection.shared_vpc_host_project == null
+    error_message = "A network attachment needs no Shared VPC grant."
   }
 }
 

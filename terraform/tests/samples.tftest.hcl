@@ -4,6 +4,12 @@ mock_provider "google" {
   source = "./tests/mocks"
 }
 
+mock_provider "google-beta" {
+  source = "./tests/mocks-beta"
+}
+
+mock_provider "time" {}
+
 run "sample_tables_and_optional_features_off" {
   command = plan
 

@@ -7,6 +7,12 @@ mock_provider "google" {
   source = "./tests/mocks"
 }
 
+mock_provider "google-beta" {
+  source = "./tests/mocks-beta"
+}
+
+mock_provider "time" {}
+
 run "platform_inputs" {
   command = plan
 
@@ -130,13 +136,13 @@ run "genops_inputs_second_rules" {
   command = plan
 
   variables {
-    genops_token_budget    = 10.5                            # not whole
-    genops_eval_thresholds = { summarization_quality = 0.5 } # below its 1..5 range
-    storage_lifecycle      = { access_logs_retention_days = 0 }
-    cloudbuild_branches    = { pull_request = "feature/(" }
+    genops_token_budget            = 10.5                            # not whole
+    genops_eval_thresholds         = { summarization_quality = 0.5 } # below its 1..5 range
+    storage_lifecycle              = { access_logs_retention_days = 0 }
+    cloudbuild_pull_request_branch = "feature/("
   }
 
-  expect_failures = [var.genops_token_budget, var.genops_eval_thresholds, var.storage_lifecycle, var.cloudbuild_branches]
+  expect_failures = [var.genops_token_budget, var.genops_eval_thresholds, var.storage_lifecycle, var.cloudbuild_pull_request_branch]
 }
 
 run "thresholds_not_empty" {
@@ -165,13 +171,79 @@ run "cloudbuild_inputs" {
   variables {
     cloudbuild_repository      = "projects/acme-genops-dev/locations/us-central1/connections/gh/repositories/genops" # and GitHub
     cloudbuild_config_file     = "/cloudbuild.json"
-    cloudbuild_branches        = { deploy = "[main" }
+    cloudbuild_deploy          = { branch = "[main" }
     cloudbuild_comment_control = "ALWAYS"
+    cloudbuild_release_branch  = "^main$"
   }
 
   expect_failures = [
-    var.cloudbuild_repository, var.cloudbuild_config_file, var.cloudbuild_branches, var.cloudbuild_comment_control,
+    var.cloudbuild_repository, var.cloudbuild_config_file, var.cloudbuild_deploy, var.cloudbuild_comment_control,
+    var.cloudbuild_release_branch,
   ]
+}
+
+run "deploy_trigger_cannot_fire_on_every_branch" {
+  command = plan
+
+  variables {
+    cloudbuild_deploy = { branch = ".*" }
+  }
+
+  expect_failures = [var.cloudbuild_deploy]
+}
+
+run "deploy_needs_exactly_one_of_branch_or_tag" {
+  command = plan
+
+  variables {
+    cloudbuild_deploy = { branch = "^main$", tag = "^v.*$" }
+  }
+
+  expect_failures = [var.cloudbuild_deploy]
+}
+
+run "networking_inputs" {
+  command = plan
+
+  variables {
+    composer_network         = "vpc" # not an id
+    composer_deletion_policy = "ABANDON"
+  }
+
+  expect_failures = [var.composer_network, var.composer_deletion_policy]
+}
+
+run "network_attachment_in_the_region" {
+  command = plan
+
+  variables {
+    composer_network_attachment = "projects/acme-genops-dev/regions/europe-west4/networkAttachments/a"
+  }
+
+  expect_failures = [var.composer_network_attachment]
+}
+
+run "network_attachment_or_network" {
+  command = plan
+
+  variables {
+    composer_network            = "projects/acme-genops-dev/global/networks/vpc"
+    composer_subnetwork         = "projects/acme-genops-dev/regions/us-central1/subnetworks/composer"
+    composer_network_attachment = "projects/acme-genops-dev/regions/us-central1/networkAttachments/a"
+  }
+
+  expect_failures = [var.composer_network_attachment]
+}
+
+run "subnetwork_in_the_region_and_network_project" {
+  command = plan
+
+  variables {
+    composer_network    = "projects/acme-net-host/global/networks/shared"
+    composer_subnetwork = "projects/acme-other/regions/europe-west4/subnetworks/composer"
+  }
+
+  expect_failures = [var.composer_subnetwork]
 }
 
 run "repository_not_neither" {

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from tests.dags.fakes import REALISTIC_SUMMARY
+from tests.dags.fakes import REALISTIC_SUMMARY, checked_method
 
 
 @dataclass
@@ -26,14 +26,12 @@ class ExperimentEvaluationService:
     def config_of(self, run_name: str) -> str | None:
         return next((name for name in self.by_config if run_name.endswith(f"-{name}")), None)
 
-    def evaluate(self, eval_task, *, experiment_run_name=None, **kwargs):
+    def evaluate(self, eval_task, *, experiment_run_name=None):
         import numpy as np
         from google.api_core.exceptions import ServiceUnavailable
         from google.cloud.aiplatform.metadata.experiment_run_resource import ExperimentRun
         from vertexai.evaluation import EvalResult
 
-        if kwargs:
-            raise TypeError(f"unexpected arguments {sorted(kwargs)}")
         experiment = eval_task.experiment
         run_id = f"{experiment}-{experiment_run_name}"
         ExperimentRun._validate_run_id(run_id)  # the SDK's own length check
@@ -61,5 +59,6 @@ class ExperimentEvaluationService:
 def install_experiment_evaluation(monkeypatch, service: ExperimentEvaluationService) -> ExperimentEvaluationService:
     from vertexai.evaluation import EvalTask
 
-    monkeypatch.setattr(EvalTask, "evaluate", lambda self, **kwargs: service.evaluate(self, **kwargs))
+    replacement = checked_method(EvalTask.evaluate, service.evaluate, supported={"experiment_run_name"}, with_self=True)
+    monkeypatch.setattr(EvalTask, "evaluate", replacement)
     return service

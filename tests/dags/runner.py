@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 
 def _name(state) -> str | None:
@@ -25,13 +26,23 @@ class RunResult:
             _name(ti.state) for ti in sorted(self.task_instances, key=lambda t: t.map_index) if ti.task_id == task_id
         ]
 
+    def try_numbers(self) -> dict[str, int]:
+        """The try each task ended on (unmapped tasks, and the first instance of mapped ones)."""
+        return {ti.task_id: ti.try_number for ti in self.task_instances if ti.map_index < 1}
+
     def xcom(self, task_id: str, key: str = "return_value", map_index: int = -1):
         ti = next(ti for ti in self.task_instances if ti.task_id == task_id)
         return ti.xcom_pull(task_ids=task_id, key=key, map_indexes=map_index)
 
 
-def run_dag(dag, conf: dict | None = None) -> RunResult:
-    """Run a private copy of `dag` without retry waits; every operator, template and XCom is real.
+def run_dag(dag, conf: dict | None = None, *, retries: bool = False) -> RunResult:
+    """Run a private copy of `dag`; every operator, template and XCom is real.
+
+    retries=False (the default, for tests of one attempt's behaviour): every task runs once, so a failure
+    is final. retries=True (for any test about retrying, e.g. a failure injected after a side effect): every
+    task keeps its own `retries` (DAG defaults: 2, or the task's own) and its retry happens as the scheduler
+    would run it, a new try of the same task instance; only the wait between tries is cut to nothing
+    (retry_delay 0, no exponential backoff), because `dag.test()` sleeps through it.
 
     The copy keeps mapped TaskFlow tasks' `expand_input`: Airflow compares it by identity with the
     EXPAND_INPUT_EMPTY singleton, which a plain deepcopy would duplicate.
@@ -39,6 +50,10 @@ def run_dag(dag, conf: dict | None = None) -> RunResult:
     keep = {id(task.expand_input): task.expand_input for task in dag.tasks if hasattr(task, "expand_input")}
     dag = copy.deepcopy(dag, keep)
     for task in dag.tasks:
-        task.retries = 0
+        if retries:
+            task.retry_delay = timedelta(0)
+            task.retry_exponential_backoff = False
+        else:
+            task.retries = 0
     dag_run = dag.test(run_conf=conf or {})
     return RunResult(state=_name(dag_run.state), task_instances=list(dag_run.get_task_instances()))

@@ -70,10 +70,5 @@ def test_evaluation_helper_without_credentials_fails_naming_the_fix(genops_env, 
     from genops.evaluation.scoring import generate_responses
 
     with pytest.raises(credentials.MissingCredentialsError) as err:
-        generate_responses(
-            [{"instruction": "i", "context": "c", "reference": "r"}],
-            model="gemini-2.5-flash",
-            project_id="p",
-            location="us-central1",
-        )
+        generate_responses([{"instruction": "i", "context": "c", "reference": "r"}], model="gemini-2.5-flash")
     _says_how_to_fix(str(err.value))

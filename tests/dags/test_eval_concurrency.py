@@ -13,7 +13,7 @@ from google.genai import errors
 from genops.evaluation.concurrency import Backoff, map_bounded
 from genops.gemini.prompts import load_eval_dataset
 from tests.dags.fakes import FakeGenAIClient, install_fake_genai
-from tests.dags.retrying import run_dag_retrying
+from tests.dags.runner import run_dag
 
 
 def api_error(code: int) -> errors.APIError:
@@ -105,7 +105,7 @@ def test_the_evaluation_dag_answers_every_example_in_order_through_rate_limits(d
     client = FlakyClient()
     install_fake_genai(genops_env, client)
     service = install_experiment_evaluation(genops_env, ExperimentEvaluationService())
-    result = run_dag_retrying(dagbag.get_dag("run_evaluation"))
+    result = run_dag(dagbag.get_dag("run_evaluation"), retries=True)
 
     assert result.state == "success"
     examples = load_eval_dataset()

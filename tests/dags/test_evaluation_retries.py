@@ -15,7 +15,8 @@ import pytest
 from genops.gemini.profiles import PROFILES
 from tests.dags.evaluation_fakes import ExperimentEvaluationService, install_experiment_evaluation
 from tests.dags.fakes import REALISTIC_SUMMARY, FakeGCS, install_fake_bigquery, install_fake_gcs, install_fake_genai
-from tests.dags.retrying import run_dag_retrying, try_number
+from tests.dags.retrying import try_number
+from tests.dags.runner import run_dag
 
 CONFIGS = [profile.name for profile in PROFILES]
 
@@ -27,7 +28,7 @@ def compare(dagbag, genops_env):
         install_experiment_evaluation(genops_env, service)
         gcs = install_fake_gcs(genops_env, FakeGCS())
         bigquery = install_fake_bigquery(genops_env, gcs)
-        return run_dag_retrying(dagbag.get_dag("model_comparison")), gcs, bigquery
+        return run_dag(dagbag.get_dag("model_comparison"), retries=True), gcs, bigquery
 
     return run
 
@@ -72,7 +73,7 @@ def test_a_nan_or_missing_metric_fails_its_configuration_at_once_and_nothing_is_
 def test_run_evaluation_retries_into_a_new_experiment_run(dagbag, genops_env):
     install_fake_genai(genops_env)
     service = install_experiment_evaluation(genops_env, ExperimentEvaluationService(fail_after_create={"": 1}))
-    result = run_dag_retrying(dagbag.get_dag("run_evaluation"))
+    result = run_dag(dagbag.get_dag("run_evaluation"), retries=True)
 
     assert result.state == "success"
     assert try_number(result, "evaluate") == 2

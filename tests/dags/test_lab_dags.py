@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from genops.gemini.profiles import PROFILES
-from tests.dags.fakes import FakeGenAIClient, install_fake_genai
+from tests.dags.fakes import FakeGenAIClient, install_fake_genai, server_error
 from tests.dags.runner import run_dag
 
 
@@ -61,3 +63,28 @@ def test_missing_required_setting_fails_the_task_naming_the_variable(dagbag, gen
     assert genai.client.calls == []
     output = capfd.readouterr().out + caplog.text
     assert "GENOPS_PROJECT_ID is not set" in output
+
+
+def test_a_transient_gemini_error_is_retried_by_the_tasks_own_retries(dagbag, genops_env, caplog):
+    """With retries on (as deployed): a 503 on the first try of `generate` is retried, and each try is recorded."""
+    client = FakeGenAIClient(failures=[server_error(503)])
+    genai = install_fake_genai(genops_env, client)
+    dag = dagbag.get_dag("count_tokens")
+    assert dag.get_task("generate").retries == 2
+    with caplog.at_level(logging.INFO, logger="genops.gemini.usage"):
+        result = run_dag(dag, retries=True)
+
+    assert result.task_states == {"count_tokens": "success", "within_budget": "success", "generate": "success"}
+    assert result.try_numbers()["generate"] == 2
+    assert genai.client.methods_called() == ["count_tokens", "generate_content", "generate_content"]
+    assert result.xcom("generate").endswith("[gemini-2.5-flash]")
+    usage = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Gemini usage: generate_content")]
+    assert len(usage) == 1 and "/generate[-1] try 2:" in usage[0], "the answered try is recorded, as that try"
+
+
+def test_without_retries_the_same_error_fails_the_task(dagbag, genops_env):
+    genai = install_fake_genai(genops_env, FakeGenAIClient(failures=[server_error(503)]))
+    result = run_dag(dagbag.get_dag("count_tokens"))
+
+    assert result.task_states["generate"] == "failed"
+    assert genai.client.methods_called() == ["count_tokens", "generate_content"]

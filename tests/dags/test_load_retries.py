@@ -13,7 +13,8 @@ from tests.conftest import REPO
 from tests.dags.bigquery_fakes import JOB_ID, StrictBigQuery, install_strict_bigquery
 from tests.dags.evaluation_fakes import ExperimentEvaluationService, install_experiment_evaluation
 from tests.dags.fakes import FakeGCS, install_fake_gcs, install_fake_genai
-from tests.dags.retrying import run_dag_retrying, try_number
+from tests.dags.retrying import try_number
+from tests.dags.runner import run_dag
 from tests.dags.samples import answers
 from tests.dags.samples.fakes import BUCKET, ScriptedGenAIClient, install_fake_sample_gcs
 from tests.dags.tuning_support import allow_reschedule_on_sqlite
@@ -26,7 +27,7 @@ def test_model_comparison_loads_its_rows_exactly_once_when_the_load_task_is_retr
     install_experiment_evaluation(genops_env, ExperimentEvaluationService())
     gcs = install_fake_gcs(genops_env, FakeGCS())
     bigquery = install_strict_bigquery(genops_env, StrictBigQuery(gcs, fail_after_load=1))
-    result = run_dag_retrying(dagbag.get_dag("model_comparison"))
+    result = run_dag(dagbag.get_dag("model_comparison"), retries=True)
 
     assert result.state == "success"
     assert try_number(result, "load_to_bigquery") == 2, "the first try failed after its job loaded the rows"
@@ -44,7 +45,7 @@ def test_a_sample_load_retried_after_its_job_ran_loads_the_row_once(dagbag, geno
     )
     bigquery = install_strict_bigquery(genops_env, StrictBigQuery(gcs, fail_after_load=1))
     install_fake_genai(genops_env, ScriptedGenAIClient(replies={feedback.PROMPT: answers.text(answers.FEEDBACK)}))
-    result = run_dag_retrying(dagbag.get_dag("customer_service_feedback"))
+    result = run_dag(dagbag.get_dag("customer_service_feedback"), retries=True)
 
     assert result.state == "success", result.task_states
     assert try_number(result, "load_feedback") == 2

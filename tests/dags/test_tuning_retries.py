@@ -10,9 +10,10 @@ import pytest
 
 from genops.core.naming import LABEL_VALUE_MAX, label_value
 from tests.dags.fakes import TUNED_ENDPOINT, install_fake_gcs, install_fake_genai
-from tests.dags.retrying import run_dag_retrying, try_number
+from tests.dags.retrying import try_number
+from tests.dags.runner import run_dag
 from tests.dags.tuning_fakes import LABEL_VALUE, TuningGenAIClient
-from tests.dags.tuning_support import allow_reschedule_on_sqlite, bucket_with_training_data
+from tests.dags.tuning_support import allow_reschedule_on_sqlite, bucket_with_training_data, without_poke_waits
 
 START, WAIT = "tuning.start_tuning_job", "tuning.wait_for_tuning_job"
 
@@ -24,11 +25,10 @@ def tune(dagbag, genops_env):
     def run(client: TuningGenAIClient, dag_id: str = "supervised_fine_tuning", wait_timeout: float | None = None):
         install_fake_genai(genops_env, client)
         install_fake_gcs(genops_env, bucket_with_training_data())
-        dag = dagbag.get_dag(dag_id)
+        dag = without_poke_waits(dagbag.get_dag(dag_id))  # a copy: its sensors may be changed
         if wait_timeout is not None:
-            dag = dag.partial_subset(dag.task_ids, include_upstream=False)  # a copy whose sensor we may change
             dag.get_task(WAIT).timeout = wait_timeout
-        return run_dag_retrying(dag)
+        return run_dag(dag, retries=True)
 
     return run
 

@@ -70,7 +70,7 @@ class _StrictTunings:
         params = types._CreateTuningJobParametersPrivate(
             base_model=base_model, training_dataset=training_dataset, config=config
         )
-        request = tunings._CreateTuningJobParametersPrivate_to_vertex(params)
+        request = tunings._CreateTuningJobParametersPrivate_to_vertex(params, None, params)
         labels = request.get("labels", {})
         bad = [f"{k}={v}" for k, v in labels.items() if not LABEL_KEY.fullmatch(k) or not LABEL_VALUE.fullmatch(v)]
         if bad or len(labels) > 64:
@@ -94,6 +94,7 @@ class _StrictTunings:
     def get(self, *, name, config=None):
         from google.genai import types
 
+        types._GetTuningJobParameters(name=name, config=config)
         self._client.calls.append(Call("tunings.get", {"name": name}))
         job = self._job(name)
         if name not in self._client.cancelled:
@@ -127,6 +128,7 @@ class _StrictTunings:
     def cancel(self, *, name, config=None):
         from google.genai import types
 
+        types._CancelTuningJobParameters(name=name, config=config)
         self._client.calls.append(Call("tunings.cancel", {"name": name}))
         job = self._job(name)
         if job.state.value not in RUNNING:

@@ -46,7 +46,7 @@ def test_env_variables_are_exactly_the_settings():
 
 
 def test_environment_uses_the_env_variables():
-    (resource,) = blocks("resource", COMPOSER)
+    (resource,) = [b for b in blocks("resource", COMPOSER) if b.labels[0] == "google_composer_environment"]
     (software,) = resource.body["config"][0]["software_config"]
     assert software["env_variables"] == "${local.env_variables}"
 

@@ -47,19 +47,22 @@ def test_iam_is_additive_and_keyless():
 
 
 def test_every_grant_uses_a_role_the_scan_can_see():
-    """A role built from a variable would escape the basic-role check above."""
+    """A role built from a variable would escape the basic-role check above: a grant names a literal role, or
+    one of iam.tf's table (literal predefined roles, or custom roles whose permissions are literal)."""
     for resource in blocks("resource"):
         if resource.labels[0].endswith("_iam_member"):
             role = resource.body["role"]
-            assert role.startswith("roles/") or role == "${each.value.role}", (
+            assert role.startswith("roles/") or role == "${local.role_names[each.value.role]}", (
                 f"{resource.where}: role {role!r} is not a literal"
             )
+    role_names = locals_of(TERRAFORM)["role_names"]
+    assert "custom:${k}" in role_names and 'startswith(role, "roles/")' in role_names
 
 
 def test_data_roles_are_never_project_wide():
-    accounts = locals_of(TERRAFORM / "modules" / "service_accounts")["accounts"]
-    for name, spec in accounts.items():
-        for role in spec["project_roles"]:
-            assert not role.startswith(("roles/storage.", "roles/bigquery.data")), (
-                f"{name} gets {role} on the project: grant it on the bucket or dataset instead"
+    grants = locals_of(TERRAFORM)
+    for key, grant in {**grants["platform_grants"], **grants["search_grants"]}.items():
+        if grant["scope"] == "project":
+            assert not grant["role"].startswith(("roles/storage.", "roles/bigquery.data")), (
+                f"{key}: {grant['role']} on the project: grant it on the bucket or table instead"
             )

@@ -45,3 +45,11 @@ def require_google_credentials(what: str = "this task", *, gcp_conn_id: str = GC
             f"{gcp_conn_id!r} and found none ({reason}). {HOW_TO_PROVIDE}"
         ) from None
     _checked.add(gcp_conn_id)
+
+
+def check_before_execute(context) -> None:
+    """`pre_execute=` of a provider operator: fail it clearly, without retries, before it builds a client."""
+    ti = context.get("ti") or context.get("task_instance")
+    task = context.get("task")
+    gcp_conn_id = getattr(task, "gcp_conn_id", None) or GCP_CONN_ID
+    require_google_credentials(f"task {ti.task_id!r} ({type(task).__name__})", gcp_conn_id=gcp_conn_id)

@@ -61,13 +61,7 @@ def evaluate_model(
     from genops.evaluation.scoring import generate_responses
     from genops.gemini.prompts import load_eval_dataset
 
-    responses = generate_responses(
-        load_eval_dataset(),
-        model=model,
-        project_id=config.get("GENOPS_PROJECT_ID"),
-        location=config.get("GENOPS_REGION"),
-        profile=profile,
-    )
+    responses = generate_responses(load_eval_dataset(), model=model, profile=profile)
     return score_responses(
         responses, model=model, model_config=model_config, dag_id=dag_id, run_id=run_id, try_number=try_number
     )

@@ -39,35 +39,28 @@ def generate_responses(
     examples: list[dict],
     *,
     model: str,
-    project_id: str,
-    location: str,
-    gcp_conn_id: str = "google_cloud_default",
     profile: GenerationProfile = EVAL_GENERATION_PROFILE,
     concurrency: int | None = None,
     client=None,
 ) -> list[dict]:
     """Ask `model` (a model id or tuned endpoint) for every example, sampling as `profile` says; rows for EvalTask.
 
-    Up to `concurrency` (default GENOPS_EVAL_CONCURRENCY) requests run at once on one google-genai client;
-    429 and 5xx answers are retried with backoff and jitter; the rows keep the examples' order, and an
-    example that still fails fails the task (no row is dropped).
+    Every call goes through genops.gemini.calls (credentials checked first, usage recorded), on one client
+    (`client`, default: the provider hook's). Up to `concurrency` (default GENOPS_EVAL_CONCURRENCY) requests
+    run at once; 429 and 5xx answers are retried with backoff and jitter; the rows keep the examples' order,
+    and an example that still fails fails the task (no row is dropped).
     """
     from genops.evaluation.concurrency import map_bounded
+    from genops.gemini import calls
 
-    if client is None:
-        from airflow.providers.google.cloud.hooks.gen_ai import GenAIGenerativeModelHook
-
-        from genops.core.credentials import require_google_credentials
-
-        require_google_credentials(f"generating responses with {model}", gcp_conn_id=gcp_conn_id)
-        client = GenAIGenerativeModelHook(gcp_conn_id=gcp_conn_id).get_genai_client(
-            project_id=project_id, location=location
-        )
+    client = client or calls.genai_client(f"generating evaluation responses with {model}")
     generation_config = profile.generation_config()
 
     def answer(example: dict) -> dict:
         prompt = build_prompt(example["instruction"], example["context"])
-        response = client.models.generate_content(model=model, contents=[prompt], config=generation_config)
+        response = calls.generate(
+            model=model, contents=[prompt], generation_config=generation_config, profile=profile.name, client=client
+        )
         if not response.text:
             log.warning("Model %s returned no text (blocked or empty) for: %.60s", model, prompt)
         return {"prompt": prompt, "reference": example["reference"], "response": response.text or ""}

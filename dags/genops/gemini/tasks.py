@@ -1,55 +1,66 @@
-"""Gemini calls as tasks: the provider's GenAI operators, configured from GENOPS_ settings, imported lazily."""
+"""Gemini calls as tasks, aimed at GENOPS_PROJECT_ID / GENOPS_REGION and a generation profile's model.
+
+Tasks rather than the provider's GenAIGenerateContentOperator / GenAICountTokensOperator: those drop the
+response's `usage_metadata` and count tokens without the system instruction and tools. These call
+`genops.gemini.calls`, which records every call's usage and counts what `generate` really sends.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from genops.core import config
-from genops.core.deferred import DeferredImportOperator
+from genops.core.compat import task
 from genops.gemini.profiles import GenerationProfile
 
-GEN_AI_OPERATORS = "airflow.providers.google.cloud.operators.gen_ai"
+log = logging.getLogger(__name__)
 
 
-def _gemini_call(
-    operator: str,
-    task_id: str,
-    profile: GenerationProfile,
-    contents: list,
-    model: str | None,
-    task_kwargs: dict,
-    **extra,
-) -> DeferredImportOperator:
-    """A deferred provider GenAI operator aimed at GENOPS_PROJECT_ID/GENOPS_REGION and the profile's model."""
-    return DeferredImportOperator(
-        task_id=task_id,
-        operator=f"{GEN_AI_OPERATORS}.{operator}",
-        operator_kwargs={
-            "project_id": config.templated("GENOPS_PROJECT_ID"),
-            "location": config.templated("GENOPS_REGION"),
-            "model": model or config.templated(profile.model_setting),
-            "contents": contents,
-            **extra,
-        },
-        **task_kwargs,
-    )
+@task
+def _generate_content(*, model: str, contents: list, generation_config: dict, profile: str) -> str | None:
+    """The answer's text (None when blocked or empty: the finish reason is logged)."""
+    from genops.gemini import calls
+
+    response = calls.generate(model=model, contents=contents, generation_config=generation_config, profile=profile)
+    if not response.text:
+        reasons = [getattr(c.finish_reason, "value", c.finish_reason) for c in response.candidates or []]
+        log.warning(
+            "Model %s returned no text (finish reasons %s, prompt feedback %s)",
+            model,
+            reasons,
+            response.prompt_feedback,
+        )
+    return response.text
+
+
+@task
+def _count_tokens(*, model: str, contents: list, generation_config: dict, profile: str) -> int:
+    """The request's input tokens: contents, system instruction and tools."""
+    from genops.gemini import calls
+
+    response = calls.count_tokens(model=model, contents=contents, generation_config=generation_config, profile=profile)
+    return response.total_tokens
+
+
+def _arguments(profile: GenerationProfile, contents: list, model: str | None) -> dict:
+    return {
+        "model": model or config.templated(profile.model_setting),
+        "contents": contents,
+        "generation_config": profile.generation_config(),
+        "profile": profile.name,
+    }
 
 
 def generate_content(
     task_id: str, *, profile: GenerationProfile, contents: list, model: str | None = None, **task_kwargs
-) -> DeferredImportOperator:
-    """GenAIGenerateContentOperator for `profile`; `model` overrides its GENOPS_ model (e.g. a tuned endpoint)."""
-    return _gemini_call(
-        "GenAIGenerateContentOperator",
-        task_id,
-        profile,
-        contents,
-        model,
-        task_kwargs,
-        generation_config=profile.generation_config(),
-    )
+):
+    """A task that generates with `profile`; `model` overrides its GENOPS_ model (e.g. a tuned endpoint).
+
+    Its XCom return value is the answer's text.
+    """
+    return _generate_content.override(task_id=task_id, **task_kwargs)(**_arguments(profile, contents, model))
 
 
-def count_tokens(
-    task_id: str, *, profile: GenerationProfile, contents: list, model: str | None = None, **task_kwargs
-) -> DeferredImportOperator:
-    """GenAICountTokensOperator; pushes the count to XCom key `total_tokens`."""
-    return _gemini_call("GenAICountTokensOperator", task_id, profile, contents, model, task_kwargs)
+def count_tokens(task_id: str, *, profile: GenerationProfile, contents: list, model: str | None = None, **task_kwargs):
+    """A task that counts the tokens `generate_content` with the same arguments would send; returns the total."""
+    return _count_tokens.override(task_id=task_id, **task_kwargs)(**_arguments(profile, contents, model))

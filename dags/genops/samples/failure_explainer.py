@@ -2,8 +2,8 @@
 
 Three rules keep a helper from making a failure worse:
 - It never recurses. A flag is set while an explanation runs, and a callback that fires inside one (say,
-  from a hook that fails and reports through the same callback) returns at once. The explainer calls the
-  GenAI hook directly, never through an operator or task, so it has no callbacks of its own.
+  from a hook that fails and reports through the same callback) returns at once. The explainer calls
+  genops.gemini.calls directly, never through an operator or task, so it has no callbacks of its own.
 - It spends within budget. The prompt's tokens are counted first; over GENOPS_TOKEN_BUDGET it logs why and
   asks nothing.
 - It never hides the original failure. Every exception inside it is caught and logged and it returns
@@ -22,7 +22,6 @@ from genops.samples.structured import SampleProfile
 
 log = logging.getLogger(__name__)
 
-GCP_CONN_ID = "google_cloud_default"
 MAX_ERROR_CHARS = 4000  # the end of the traceback, where the cause usually is
 INSTRUCTION = (
     "You are a data engineer and Apache Airflow expert who debugs failed tasks. Give the likely cause, the "
@@ -58,25 +57,25 @@ def explain_failure(context) -> None:
 
 
 def _explain(context) -> None:
-    from airflow.providers.google.cloud.hooks.gen_ai import GenAIGenerativeModelHook
-
-    from genops.core.credentials import require_google_credentials
+    from genops.gemini import calls
 
     label = _task_label(context)
-    require_google_credentials(f"explaining the failure of {label}", gcp_conn_id=GCP_CONN_ID)
+    client = calls.genai_client(f"explaining the failure of {label}")  # checks credentials first
     prompt = failure_prompt(context)
-    target = {
-        "project_id": config.get("GENOPS_PROJECT_ID"),
-        "location": config.get("GENOPS_REGION"),
+    request = {
         "model": config.get(PROFILE.model_setting),
+        "contents": [prompt],
+        "generation_config": PROFILE.generation_config(),
+        "profile": PROFILE.name,
+        "context": context,  # the usage is the failed task's
+        "client": client,
     }
-    hook = GenAIGenerativeModelHook(gcp_conn_id=GCP_CONN_ID)
-    counted = hook.count_tokens(contents=[prompt], **target).total_tokens
+    counted = calls.count_tokens(**request).total_tokens
     decision = budget_decision(counted, config.get_int("GENOPS_TOKEN_BUDGET"))
     if not decision.passed:
         log.warning("Failure explainer: not asking Gemini about %s: %s (GENOPS_TOKEN_BUDGET).", label, decision.reason)
         return
-    explanation = hook.generate_content(contents=[prompt], generation_config=PROFILE.generation_config(), **target)
+    explanation = calls.generate(**request).text
     log.warning("Gemini's explanation of the failure of %s:\n%s", label, explanation or "(no answer: blocked or empty)")
 
 

@@ -34,14 +34,9 @@ TUNED_MODEL_KEY, TUNED_ENDPOINT_KEY = "tuned_model_name", "tuned_model_endpoint_
 
 def genai_client():
     """The google-genai client for GENOPS_PROJECT_ID/GENOPS_REGION, built by the provider's GenAI hook."""
-    from airflow.providers.google.cloud.hooks.gen_ai import GenAIGenerativeModelHook
+    from genops.gemini.calls import genai_client
 
-    from genops.core.credentials import GCP_CONN_ID, require_google_credentials
-
-    require_google_credentials("the Vertex AI tuning job", gcp_conn_id=GCP_CONN_ID)
-    return GenAIGenerativeModelHook(gcp_conn_id=GCP_CONN_ID).get_genai_client(
-        project_id=config.get("GENOPS_PROJECT_ID"), location=config.get("GENOPS_REGION")
-    )
+    return genai_client("the Vertex AI tuning job")
 
 
 @task.sensor(

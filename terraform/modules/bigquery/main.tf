@@ -52,15 +52,6 @@ resource "google_bigquery_table" "latest_scores" {
   }
 }
 
-resource "google_bigquery_dataset_iam_member" "editors" {
-  for_each = var.data_editors
-
-  project    = var.project_id
-  dataset_id = google_bigquery_dataset.this.dataset_id
-  role       = "roles/bigquery.dataEditor"
-  member     = each.value
-}
-
 # Tables of the sample DAGs (dags/samples), each defined by the schema file its DAG validates rows with.
 resource "google_bigquery_table" "samples" {
   for_each = var.sample_tables

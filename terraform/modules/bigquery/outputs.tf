@@ -1,7 +1,6 @@
 output "dataset_id" {
-  description = "Dataset id, available once its grants exist."
+  description = "Dataset id."
   value       = google_bigquery_dataset.this.dataset_id
-  depends_on  = [google_bigquery_dataset_iam_member.editors]
 }
 
 output "table_id" {
@@ -30,12 +29,12 @@ output "table" {
   }
 }
 
-output "iam_grants" {
-  description = "Every grant this module makes, as {scope, resource, role, member}."
-  value = [
-    for g in google_bigquery_dataset_iam_member.editors :
-    { scope = "dataset", resource = "${g.project}.${g.dataset_id}", role = g.role, member = g.member }
-  ]
+output "tables" {
+  description = "Every table the DAGs write, by key (evaluations and each sample table's key): {dataset_id, table_id}, for table-level grants."
+  value = merge(
+    { evaluations = { dataset_id = google_bigquery_table.evaluations.dataset_id, table_id = google_bigquery_table.evaluations.table_id } },
+    { for key, table in google_bigquery_table.samples : key => { dataset_id = table.dataset_id, table_id = table.table_id } },
+  )
 }
 
 output "sample_table_ids" {

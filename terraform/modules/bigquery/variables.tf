@@ -47,12 +47,6 @@ variable "deletion_protection" {
   default     = true
 }
 
-variable "data_editors" {
-  type        = map(string)
-  description = "IAM members given roles/bigquery.dataEditor on this dataset only, keyed by a static name."
-  default     = {}
-}
-
 variable "sample_tables" {
   type = map(object({
     table_id        = string

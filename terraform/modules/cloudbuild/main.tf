@@ -1,25 +1,29 @@
 locals {
-  # Each trigger carries exactly one of the events its repository block accepts.
+  # Each trigger carries exactly one of the events its repository block accepts, and runs as its own
+  # identity: pull requests (any contributor's code) as the test account, which can reach no environment
+  # or bucket; pushes to the deploy branch or release tags as the deploy account.
+  deploy_ref = coalesce(var.deploy.branch, var.deploy.tag)
   triggers = {
     test = {
-      description  = "Pull requests: run the tests."
-      deploy       = false
-      pull_request = [{ branch = var.pull_request_branch, comment_control = var.pull_request_comment_control }]
-      push         = []
+      description      = "Pull requests into ${var.pull_request.branch}: run the tests."
+      deploy           = false
+      service_account  = var.service_accounts.test
+      require_approval = false
+      pull_request     = [var.pull_request]
+      push             = []
     }
     deploy = {
-      description  = "Pushes to ${var.deploy_branch}: run the tests, then deploy the DAGs to Composer."
-      deploy       = true
-      pull_request = []
-      push         = [{ branch = var.deploy_branch }]
+      description      = "Pushes of ${var.deploy.branch != null ? "branch ${var.deploy.branch}" : "tag ${var.deploy.tag}"}: run the tests, then deploy the DAGs to ${var.composer_environment_name}."
+      deploy           = true
+      service_account  = var.service_accounts.deploy
+      require_approval = var.deploy.require_approval
+      pull_request     = []
+      push             = [{ branch = var.deploy.branch, tag = var.deploy.tag }]
     }
   }
 
   # Second-generation repositories are regional and their triggers must live in that region.
   location = var.repository_id == null ? "global" : split("/", var.repository_id)[3]
-
-  # gs://<bucket>/dags -> <bucket>: the deploy build writes there and nowhere else.
-  dags_bucket = split("/", trimprefix(var.dag_gcs_prefix, "gs://"))[0]
 }
 
 resource "google_cloudbuild_trigger" "this" {
@@ -30,14 +34,22 @@ resource "google_cloudbuild_trigger" "this" {
   name            = "${var.name_prefix}-${each.key}"
   description     = each.value.description
   filename        = var.build_config_file
-  service_account = var.service_account_id
+  service_account = each.value.service_account
   tags            = ["genops", each.key]
 
+  # What cloudbuild.yaml reads; tests/test_contract.py keeps the two in step.
   substitutions = {
     _DEPLOY          = tostring(each.value.deploy)
+    _DEPLOY_REF      = local.deploy_ref
+    _ENVIRONMENT     = var.environment
+    _RELEASE_BRANCH  = var.release_branch
     _DAGS_PREFIX     = var.dag_gcs_prefix
     _COMPOSER_ENV    = var.composer_environment_name
     _COMPOSER_REGION = var.composer_region
+  }
+
+  approval_config {
+    approval_required = each.value.require_approval
   }
 
   dynamic "github" {
@@ -57,6 +69,7 @@ resource "google_cloudbuild_trigger" "this" {
         for_each = each.value.push
         content {
           branch = push.value.branch
+          tag    = push.value.tag
         }
       }
     }
@@ -78,6 +91,7 @@ resource "google_cloudbuild_trigger" "this" {
         for_each = each.value.push
         content {
           branch = push.value.branch
+          tag    = push.value.tag
         }
       }
     }
@@ -87,19 +101,6 @@ resource "google_cloudbuild_trigger" "this" {
     precondition {
       condition     = (var.github == null) != (var.repository_id == null)
       error_message = "Give the triggers one repository: either github (owner and name) or repository_id, not both or neither."
-    }
-  }
-}
-
-resource "google_storage_bucket_iam_member" "dags" {
-  bucket = local.dags_bucket
-  role   = "roles/storage.objectAdmin"
-  member = var.service_account_member
-
-  lifecycle {
-    precondition {
-      condition     = can(regex("^gs://[a-z0-9][a-z0-9._-]+[a-z0-9]/", var.dag_gcs_prefix))
-      error_message = "dag_gcs_prefix must look like gs://<bucket>/dags; got \"${var.dag_gcs_prefix}\"."
     }
   }
 }

@@ -8,22 +8,16 @@ output "location" {
   value       = local.location
 }
 
-output "dags_bucket" {
-  description = "Bucket the deploy build writes DAGs to, parsed from dag_gcs_prefix."
-  value       = google_storage_bucket_iam_member.dags.bucket
-}
-
-output "substitutions" {
-  description = "Substitutions by trigger, as cloudbuild.yaml receives them."
-  value       = { for k, t in google_cloudbuild_trigger.this : k => t.substitutions }
-}
-
-output "iam_grants" {
-  description = "Every grant this module makes, as {scope, resource, role, member}."
-  value = [{
-    scope    = "bucket"
-    resource = google_storage_bucket_iam_member.dags.bucket
-    role     = google_storage_bucket_iam_member.dags.role
-    member   = google_storage_bucket_iam_member.dags.member
-  }]
+output "triggers" {
+  description = "What each trigger runs on and as, for tests and reviews: {service_account, substitutions, approval_required, pull_request_branch, push_branch, push_tag}."
+  value = {
+    for k, t in google_cloudbuild_trigger.this : k => {
+      service_account     = t.service_account
+      substitutions       = t.substitutions
+      approval_required   = t.approval_config[0].approval_required
+      pull_request_branch = one(local.triggers[k].pull_request[*].branch)
+      push_branch         = one(local.triggers[k].push[*].branch)
+      push_tag            = one(local.triggers[k].push[*].tag)
+    }
+  }
 }

@@ -8,14 +8,22 @@ variable "name_prefix" {
   description = "Prefix of the trigger names (`<prefix>-test`, `<prefix>-deploy`)."
 }
 
-variable "service_account_id" {
+variable "environment" {
   type        = string
-  description = "Fully qualified id (`projects/<p>/serviceAccounts/<email>`) of the dedicated account the builds run as."
+  description = "Environment the deploy trigger deploys to (substitution _ENVIRONMENT), e.g. dev or prod."
 }
 
-variable "service_account_member" {
-  type        = string
-  description = "IAM member of that account, granted objectAdmin on the environment's bucket."
+variable "service_accounts" {
+  type = object({
+    test   = string
+    deploy = string
+  })
+  description = "Fully qualified ids (`projects/<p>/serviceAccounts/<email>`) of the accounts the builds run as: test (pull requests, no access to any environment) and deploy (the deploy trigger)."
+
+  validation {
+    condition     = alltrue([for id in values(var.service_accounts) : can(regex("^projects/[^/]+/serviceAccounts/[^/@]+@[^/]+$", id))]) && var.service_accounts.test != var.service_accounts.deploy
+    error_message = "service_accounts.test and .deploy must be two different account ids, projects/<project>/serviceAccounts/<email> (a bare email is rejected by Cloud Build)."
+  }
 }
 
 variable "github" {
@@ -39,22 +47,33 @@ variable "build_config_file" {
   default     = "cloudbuild.yaml"
 }
 
-variable "pull_request_branch" {
-  type        = string
-  description = "RE2 regex of the base branches whose pull requests run the tests."
-  default     = ".*"
+variable "pull_request" {
+  type = object({
+    branch          = string
+    comment_control = string
+  })
+  description = "The test trigger: RE2 regex of the base branches whose pull requests run the tests, and whether a build needs a `/gcbrun` comment (COMMENTS_DISABLED, COMMENTS_ENABLED, COMMENTS_ENABLED_FOR_EXTERNAL_CONTRIBUTORS_ONLY)."
+  default     = { branch = ".*", comment_control = "COMMENTS_ENABLED_FOR_EXTERNAL_CONTRIBUTORS_ONLY" }
 }
 
-variable "pull_request_comment_control" {
-  type        = string
-  description = "Whether a pull request build needs a `/gcbrun` comment from a collaborator: COMMENTS_DISABLED, COMMENTS_ENABLED or COMMENTS_ENABLED_FOR_EXTERNAL_CONTRIBUTORS_ONLY."
-  default     = "COMMENTS_ENABLED_FOR_EXTERNAL_CONTRIBUTORS_ONLY"
+variable "deploy" {
+  type = object({
+    branch           = optional(string)
+    tag              = optional(string)
+    require_approval = optional(bool, false)
+  })
+  description = "The deploy trigger: an RE2 regex of exactly one of the branch or the tag whose pushes deploy (passed on as _DEPLOY_REF), and whether each build waits for an approval."
+
+  validation {
+    condition     = (var.deploy.branch == null) != (var.deploy.tag == null)
+    error_message = "deploy needs exactly one of branch or tag."
+  }
 }
 
-variable "deploy_branch" {
+variable "release_branch" {
   type        = string
-  description = "RE2 regex of the branch whose pushes run the tests and deploy the DAGs."
-  default     = "^main$"
+  description = "Branch a release tag's commit must be on for the build to deploy (substitution _RELEASE_BRANCH)."
+  default     = "main"
 }
 
 variable "composer_environment_name" {
@@ -70,4 +89,9 @@ variable "composer_region" {
 variable "dag_gcs_prefix" {
   type        = string
   description = "The environment's config[0].dag_gcs_prefix, gs://<bucket>/dags (substitution _DAGS_PREFIX)."
+
+  validation {
+    condition     = can(regex("^gs://[a-z0-9][a-z0-9._-]+[a-z0-9]/dags$", var.dag_gcs_prefix))
+    error_message = "dag_gcs_prefix must look like gs://<bucket>/dags."
+  }
 }

@@ -2,7 +2,8 @@ locals {
   enabled = var.kms_key_name != null
 }
 
-# Reading these makes Google create the service agents if they do not exist yet.
+# Reading these makes Google create the Cloud Storage and BigQuery service agents if they do not exist yet
+# (the GA way to create them; the other agents come in through var.service_agents, already created).
 data "google_storage_project_service_account" "this" {
   count   = local.enabled ? 1 : 0
   project = var.project_id
@@ -13,14 +14,15 @@ data "google_bigquery_default_service_account" "this" {
   project = var.project_id
 }
 
-# A bucket or dataset with a default key can only be created once its service agent may use the key.
+# A bucket, dataset or environment with a customer-managed key can only be created once every
+# service agent that encrypts for it may use the key.
 resource "google_kms_crypto_key_iam_member" "agents" {
-  for_each = local.enabled ? toset(["storage", "bigquery"]) : toset([])
+  for_each = local.enabled ? toset(concat(["storage", "bigquery"], keys(var.service_agents))) : toset([])
 
   crypto_key_id = var.kms_key_name
   role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
-  member = {
+  member = merge(var.service_agents, {
     storage  = one(data.google_storage_project_service_account.this[*].member)
     bigquery = one(data.google_bigquery_default_service_account.this[*].member)
-  }[each.key]
+  })[each.key]
 }

@@ -1,5 +1,5 @@
 output "kms_key_name" {
-  description = "The key, available once the service agents may use it (null without CMEK): pass this, not the input, to the buckets and dataset."
+  description = "The key, available once every service agent may use it (null without CMEK): pass this, not the input, to the buckets, the dataset and the environment so each waits for its grant."
   value       = var.kms_key_name
   depends_on  = [google_kms_crypto_key_iam_member.agents]
 }

@@ -37,6 +37,40 @@ locals {
     "scheduler-catchup_by_default"             = "False"
     "api-expose_config"                        = "False" # the UI must not show connection strings and secrets
   }
+  airflow_config = merge(local.platform_airflow_config, var.airflow_config_overrides)
+
+  # Options Composer manages itself and rejects as overrides ("blocked" in
+  # https://cloud.google.com/composer/docs/composer-3/override-airflow-configurations), section-key.
+  blocked_airflow_config = [
+    "core-dags_folder", "core-executor", "core-plugins_folder", "core-sql_alchemy_conn",
+    "database-sql_alchemy_conn", "celery-broker_url", "celery-result_backend",
+    "logging-base_log_folder", "logging-remote_logging", "logging-remote_base_log_folder", "logging-remote_log_conn_id",
+    "webserver-web_server_host", "webserver-web_server_port",
+  ]
+
+  # Composer 3 networking: Composer-managed (neither set), a network attachment, or a VPC subnetwork.
+  # A network in another project is a Shared VPC host, whose project must let the Composer agent use it.
+  network_project = var.network == null ? null : split("/", var.network)[1]
+  shared_vpc_host = local.network_project != null && local.network_project != var.project_id ? local.network_project : null
+
+  composer_3_versions = [for v in data.google_composer_image_versions.available.image_versions : v.image_version_id if startswith(v.image_version_id, "composer-3-")]
+}
+
+# The image versions Composer offers in the region, read at plan time (once the API is on) so a
+# version that does not exist there fails the plan, naming the ones that do.
+data "google_composer_image_versions" "available" {
+  project = var.project_id
+  region  = var.region
+}
+
+# Shared VPC (https://cloud.google.com/composer/docs/composer-3/configure-shared-vpc): the host project
+# lets this project's Composer service agent (created by modules/project_services) use its network.
+resource "google_project_iam_member" "shared_vpc_agent" {
+  count = local.shared_vpc_host == null ? 0 : 1
+
+  project = local.shared_vpc_host
+  role    = "roles/composer.sharedVpcAgent"
+  member  = var.composer_service_agent
 }
 
 resource "google_composer_environment" "this" {
@@ -44,6 +78,9 @@ resource "google_composer_environment" "this" {
   name    = var.name
   region  = var.region
   labels  = var.labels
+
+  # "PREVENT": terraform refuses to destroy or replace the environment (and its Airflow database).
+  deletion_policy = var.deletion_policy == "PREVENT" ? "PREVENT" : null
 
   config {
     environment_size           = var.environment_size
@@ -53,7 +90,7 @@ resource "google_composer_environment" "this" {
     software_config {
       image_version            = var.image_version
       env_variables            = local.env_variables
-      airflow_config_overrides = merge(local.platform_airflow_config, var.airflow_config_overrides)
+      airflow_config_overrides = local.airflow_config
       pypi_packages            = var.pypi_packages
     }
 
@@ -90,9 +127,10 @@ resource "google_composer_environment" "this" {
     }
 
     node_config {
-      service_account = var.service_account_email
-      network         = var.network
-      subnetwork      = var.subnetwork
+      service_account             = var.service_account_email
+      network                     = var.network
+      subnetwork                  = var.subnetwork
+      composer_network_attachment = var.network_attachment
     }
 
     maintenance_window {
@@ -108,4 +146,17 @@ resource "google_composer_environment" "this" {
       }
     }
   }
+
+  lifecycle {
+    precondition {
+      condition     = contains(local.composer_3_versions, var.image_version)
+      error_message = "composer_image_version ${var.image_version} is not available in ${var.region}. Available Composer 3 images there: ${join(", ", local.composer_3_versions)}."
+    }
+    precondition {
+      condition     = length(setintersection(keys(local.airflow_config), local.blocked_airflow_config)) == 0
+      error_message = "Composer rejects overrides of ${join(", ", setintersection(keys(local.airflow_config), local.blocked_airflow_config))}: remove them from airflow_config_overrides."
+    }
+  }
+
+  depends_on = [google_project_iam_member.shared_vpc_agent]
 }

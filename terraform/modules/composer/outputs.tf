@@ -42,3 +42,21 @@ output "enable_private_environment" {
   description = "Whether Airflow components run without external IP addresses."
   value       = google_composer_environment.this.config[0].enable_private_environment
 }
+
+output "deletion_policy" {
+  description = "The environment's deletion_policy: PREVENT, or null when Terraform may destroy it."
+  value       = google_composer_environment.this.deletion_policy
+}
+
+output "shared_vpc_host_project" {
+  description = "Project of the Shared VPC network the environment uses (the Composer agent got roles/composer.sharedVpcAgent there), or null."
+  value       = local.shared_vpc_host
+}
+
+output "iam_grants" {
+  description = "Every grant this module makes, as {scope, resource, role, member}: the Shared VPC host project's grant to the Composer agent, if any."
+  value = [
+    for g in google_project_iam_member.shared_vpc_agent :
+    { scope = "project", resource = g.project, role = g.role, member = g.member }
+  ]
+}

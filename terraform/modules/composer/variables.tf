@@ -67,6 +67,38 @@ variable "subnetwork" {
   type        = string
   description = "Subnetwork (id) to attach the environment to; set together with network."
   default     = null
+
+  validation {
+    condition     = (var.network == null) == (var.subnetwork == null)
+    error_message = "Set network and subnetwork together, or neither."
+  }
+}
+
+variable "network_attachment" {
+  type        = string
+  description = "Composer 3 network attachment (`projects/<p>/regions/<r>/networkAttachments/<n>`) that connects the environment to a VPC; instead of network/subnetwork. null with both: Composer manages networking."
+  default     = null
+
+  validation {
+    condition     = var.network_attachment == null || var.network == null
+    error_message = "Use network_attachment or network/subnetwork, not both."
+  }
+}
+
+variable "composer_service_agent" {
+  type        = string
+  description = "IAM member of this project's Cloud Composer service agent (created beforehand); with a Shared VPC network it gets roles/composer.sharedVpcAgent on the host project."
+}
+
+variable "deletion_policy" {
+  type        = string
+  description = "PREVENT: Terraform refuses to destroy or replace the environment. DELETE: it may (throwaway environments)."
+  default     = "PREVENT"
+
+  validation {
+    condition     = contains(["PREVENT", "DELETE"], var.deletion_policy)
+    error_message = "deletion_policy must be PREVENT or DELETE."
+  }
 }
 
 variable "maintenance_window" {

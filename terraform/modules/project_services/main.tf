@@ -12,20 +12,21 @@ locals {
     "serviceusage.googleapis.com",
     "storage.googleapis.com",
   ]
-  services = toset(concat(local.core_services, var.additional_services))
-
-  # Google-managed service agents, named by project number. The GA provider has no
-  # google_project_service_identity, so the addresses are derived rather than created.
-  project_number = data.google_project.this.number
-  service_agents = {
-    aiplatform = "service-${local.project_number}@gcp-sa-aiplatform.iam.gserviceaccount.com"
-    cloudbuild = "service-${local.project_number}@gcp-sa-cloudbuild.iam.gserviceaccount.com"
-    composer   = "service-${local.project_number}@cloudcomposer-accounts.iam.gserviceaccount.com"
-  }
+  services = toset(concat(local.core_services, values(var.cmek_service_agents), var.additional_services))
 }
 
-data "google_project" "this" {
-  project_id = var.project_id
+# Google creates most service agents lazily, on the first call that needs one, so granting a role to
+# `service-<number>@...` right after enabling the API fails with "service account ... does not exist".
+# Each agent the platform grants a role to is created here first, and its email comes from the result.
+# google-beta: the GA provider has no google_project_service_identity (services.generateServiceIdentity).
+resource "google_project_service_identity" "this" {
+  provider = google-beta
+  for_each = merge({ composer = "composer.googleapis.com" }, var.cmek_service_agents)
+
+  project = var.project_id
+  service = each.value
+
+  depends_on = [google_project_service.this]
 }
 
 resource "google_project_service" "this" {

@@ -4,18 +4,12 @@ output "project_id" {
   depends_on  = [google_project_service.this]
 }
 
-output "project_number" {
-  description = "The project number."
-  value       = local.project_number
-}
-
 output "services" {
   description = "Every API this module enables."
   value       = sort(keys(google_project_service.this))
 }
 
 output "service_agents" {
-  description = "Emails of the Google-managed service agents the platform grants roles to (aiplatform, cloudbuild, composer), available once the APIs are enabled."
-  value       = local.service_agents
-  depends_on  = [google_project_service.this]
+  description = "IAM members (`serviceAccount:<email>`) of the service agents this module created, by short name (composer, and each of cmek_service_agents); each exists once its value is known."
+  value       = { for k, agent in google_project_service_identity.this : k => agent.member }
 }

@@ -5,5 +5,9 @@ terraform {
       source  = "hashicorp/google"
       version = ">= 7.0, < 9.0"
     }
+    google-beta = {
+      source  = "hashicorp/google-beta"
+      version = ">= 7.0, < 9.0"
+    }
   }
 }

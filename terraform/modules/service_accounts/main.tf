@@ -1,37 +1,20 @@
 locals {
-  # Project scope only where the resource has no narrower IAM: bucket and dataset grants live
-  # with those resources (storage, bigquery and cloudbuild modules).
+  # One identity per job. Their roles are granted in the root module's iam.tf, one table for all of
+  # them, which tests/terraform/test_iam_sufficiency.py proves against terraform/iam_needs.yaml.
   accounts = {
     composer = {
       display_name = "GenOps Composer environment"
       description  = "Runs the Composer 3 environment and its DAG tasks (Vertex AI, BigQuery, GCS)."
-      project_roles = [
-        "roles/composer.worker",  # run the environment's workloads
-        "roles/aiplatform.user",  # generation, tuning and evaluation calls
-        "roles/bigquery.jobUser", # run load and query jobs; data access is granted on the dataset only
-      ]
     }
-    cloudbuild = {
-      display_name = "GenOps Cloud Build"
-      description  = "Runs the test and DAG deployment builds."
-      project_roles = [
-        "roles/logging.logWriter", # write build logs (builds with a user-managed account log to Cloud Logging)
-        "roles/composer.user",     # the verify step lists the environment's DAG import errors
-      ]
+    deploy = {
+      display_name = "GenOps DAG deployment builds"
+      description  = "Runs the deploy trigger's builds: syncs dags/ to the environment's bucket and checks the DAGs import."
+    }
+    test = {
+      display_name = "GenOps pull request builds"
+      description  = "Runs pull request builds: tests only, no access to any environment or bucket."
     }
   }
-
-  # Only with var.search_grounding: the grounded_gemini sample searches a Vertex AI Search data store
-  # (data stores have no IAM of their own, so the project is the narrowest scope).
-  search_grants = var.search_grounding ? {
-    "composer roles/discoveryengine.viewer" = { account = "composer", role = "roles/discoveryengine.viewer" }
-  } : {}
-
-  project_grants = merge(local.search_grants, [
-    for account, spec in local.accounts : {
-      for role in spec.project_roles : "${account} ${role}" => { account = account, role = role }
-    }
-  ]...)
 }
 
 resource "google_service_account" "this" {
@@ -43,18 +26,11 @@ resource "google_service_account" "this" {
   description  = each.value.description
 }
 
-resource "google_project_iam_member" "this" {
-  for_each = local.project_grants
-
-  project = var.project_id
-  role    = each.value.role
-  member  = google_service_account.this[each.value.account].member
-}
-
-# Composer 2 and later need the service agent to bind workload identity on the environment's
-# account. Granted on that account alone instead of the project-wide grant the docs show.
+# Composer 2 and later need their service agent to bind workload identity on the environment's
+# account. Granted on that account alone instead of the project-wide grant the docs show, to the agent
+# modules/project_services created (var.composer_service_agent is that resource's member).
 resource "google_service_account_iam_member" "composer_agent" {
   service_account_id = google_service_account.this["composer"].name
   role               = "roles/composer.ServiceAgentV2Ext"
-  member             = "serviceAccount:${var.composer_service_agent}"
+  member             = var.composer_service_agent
 }

@@ -1,29 +1,24 @@
 output "emails" {
-  description = "Account emails by purpose (composer, cloudbuild), available once their project roles are granted."
+  description = "Account emails by job (composer, deploy, test)."
   value       = { for k, sa in google_service_account.this : k => sa.email }
-  depends_on  = [google_project_iam_member.this, google_service_account_iam_member.composer_agent]
 }
 
 output "members" {
-  description = "IAM members (`serviceAccount:<email>`) by purpose, for resource-level grants."
+  description = "IAM members (`serviceAccount:<email>`) by job, for grants."
   value       = { for k, sa in google_service_account.this : k => sa.member }
 }
 
 output "ids" {
-  description = "Fully qualified account ids (`projects/<p>/serviceAccounts/<email>`) by purpose, as Cloud Build triggers expect."
+  description = "Fully qualified account ids (`projects/<p>/serviceAccounts/<email>`) by job, as Cloud Build triggers expect."
   value       = { for k, sa in google_service_account.this : k => sa.id }
-  depends_on  = [google_project_iam_member.this]
 }
 
-output "iam_grants" {
-  description = "Every grant this module makes, as {scope, resource, role, member}."
-  value = concat(
-    [for g in google_project_iam_member.this : { scope = "project", resource = g.project, role = g.role, member = g.member }],
-    [{
-      scope    = "service_account"
-      resource = google_service_account_iam_member.composer_agent.service_account_id
-      role     = google_service_account_iam_member.composer_agent.role
-      member   = google_service_account_iam_member.composer_agent.member
-    }],
-  )
+output "composer_agent_grant" {
+  description = "The Composer service agent's grant on the environment account, as {scope, resource, role, member}; the environment must wait for it."
+  value = {
+    scope    = "service_account"
+    resource = google_service_account_iam_member.composer_agent.service_account_id
+    role     = google_service_account_iam_member.composer_agent.role
+    member   = google_service_account_iam_member.composer_agent.member
+  }
 }

@@ -1,11 +1,5 @@
-locals {
-  data_bucket_grants = merge(
-    { for k, m in var.object_admins : "admin ${k}" => { role = "roles/storage.objectAdmin", member = m } },
-    { for k, m in var.object_viewers : "viewer ${k}" => { role = "roles/storage.objectViewer", member = m } },
-  )
-}
-
 resource "google_storage_bucket" "data" {
+  # checkov:skip=CKV_GCP_62: usage logs need a grant to group:cloud-storage-analytics@google.com, which domain-restricted sharing rejects; they are opt-in (var.usage_logs, see README).
   project                     = var.project_id
   name                        = var.data_bucket_name
   location                    = var.location
@@ -18,9 +12,12 @@ resource "google_storage_bucket" "data" {
     enabled = true
   }
 
-  logging {
-    log_bucket        = google_storage_bucket.logs.name
-    log_object_prefix = var.data_bucket_name
+  dynamic "logging" {
+    for_each = google_storage_bucket.logs
+    content {
+      log_bucket        = logging.value.name
+      log_object_prefix = var.data_bucket_name
+    }
   }
 
   dynamic "encryption" {
@@ -55,6 +52,8 @@ resource "google_storage_bucket" "data" {
 
 resource "google_storage_bucket" "logs" {
   # checkov:skip=CKV_GCP_62: this bucket is the access-log sink; logging it into itself would loop.
+  count = var.usage_logs ? 1 : 0
+
   project                     = var.project_id
   name                        = var.log_bucket_name
   location                    = var.location
@@ -94,17 +93,12 @@ resource "google_storage_bucket" "logs" {
   }
 }
 
-# Cloud Storage writes usage and storage logs as this Google group.
+# Cloud Storage writes usage and storage logs as this Google group, which the organization policy
+# iam.allowedPolicyMemberDomains (domain-restricted sharing) rejects: only with var.usage_logs.
 resource "google_storage_bucket_iam_member" "log_writer" {
-  bucket = google_storage_bucket.logs.name
+  count = var.usage_logs ? 1 : 0
+
+  bucket = google_storage_bucket.logs[0].name
   role   = "roles/storage.objectCreator"
   member = "group:cloud-storage-analytics@google.com"
-}
-
-resource "google_storage_bucket_iam_member" "data" {
-  for_each = local.data_bucket_grants
-
-  bucket = google_storage_bucket.data.name
-  role   = each.value.role
-  member = each.value.member
 }

@@ -1,7 +1,6 @@
 output "data_bucket" {
-  description = "Name of the data bucket (training data, evaluation reports), available once its grants exist."
+  description = "Name of the data bucket (training data, evaluation reports)."
   value       = google_storage_bucket.data.name
-  depends_on  = [google_storage_bucket_iam_member.data]
 }
 
 output "data_bucket_url" {
@@ -10,14 +9,14 @@ output "data_bucket_url" {
 }
 
 output "log_bucket" {
-  description = "Name of the bucket holding the data bucket's access logs."
-  value       = google_storage_bucket.logs.name
+  description = "Name of the bucket holding the data bucket's usage logs; null without usage_logs."
+  value       = one(google_storage_bucket.logs[*].name)
 }
 
 output "iam_grants" {
   description = "Every grant this module makes, as {scope, resource, role, member}."
   value = [
-    for g in concat(values(google_storage_bucket_iam_member.data), [google_storage_bucket_iam_member.log_writer]) :
+    for g in google_storage_bucket_iam_member.log_writer :
     { scope = "bucket", resource = g.bucket, role = g.role, member = g.member }
   ]
 }

@@ -15,7 +15,7 @@ variable "data_bucket_name" {
 
 variable "log_bucket_name" {
   type        = string
-  description = "Name of the bucket that receives the data bucket's access logs."
+  description = "Name of the bucket that receives the data bucket's usage logs (created only with usage_logs)."
 }
 
 variable "labels" {
@@ -50,14 +50,8 @@ variable "lifecycle_days" {
   description = "Ages in days: when reports move to NEARLINE, how long replaced or deleted object versions stay, how long access logs stay."
 }
 
-variable "object_admins" {
-  type        = map(string)
-  description = "IAM members (`serviceAccount:...`) given roles/storage.objectAdmin on the data bucket, keyed by a static name."
-  default     = {}
-}
-
-variable "object_viewers" {
-  type        = map(string)
-  description = "IAM members given roles/storage.objectViewer on the data bucket, keyed by a static name."
-  default     = {}
+variable "usage_logs" {
+  type        = bool
+  description = "Write the data bucket's usage and storage logs to a log bucket. Off by default: Cloud Storage writes them as group:cloud-storage-analytics@google.com, a grant the organization policy iam.allowedPolicyMemberDomains (domain-restricted sharing) rejects; Cloud Audit Logs data-access logs are the alternative."
+  default     = false
 }

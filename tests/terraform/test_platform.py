@@ -1,0 +1,227 @@
+"""A first apply on a fresh project, the identities' IAM and the production protections: the real tree keeps
+every rule, and each breakage issue 10 found (the six deliberate ones and the nine findings), made again in a
+scratch copy with tests/test_contract.py's `tree` fixture and `edit`, is reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.terraform import iam_proof, platform_checks
+from tests.terraform.hcl_tree import REPO
+from tests.test_contract import edit, scratch_copy
+
+CHECKS = {
+    "service_agents": platform_checks.service_agent_problems,
+    "cmek": platform_checks.cmek_problems,
+    "ordering": platform_checks.ordering_problems,
+    "triggers": platform_checks.trigger_problems,
+    "composer": platform_checks.composer_problems,
+    "org_policy": platform_checks.org_policy_problems,
+    "iam": iam_proof.iam_problems,
+}
+
+
+@pytest.mark.parametrize("check", sorted(CHECKS))
+def test_the_tree_keeps_every_rule(check):
+    if check == "iam" and not iam_proof.ROLES_FILE.is_file():
+        pytest.skip(f"{iam_proof.ROLES_FILE} is missing")
+    problems = CHECKS[check](REPO)
+    assert not problems, "\n".join(problems)
+
+
+MAIN = "terraform/main.tf"
+IAM = "terraform/iam.tf"
+NEEDS = "terraform/iam_needs.yaml"
+SERVICES = "terraform/modules/project_services/main.tf"
+COMPOSER = "terraform/modules/composer/main.tf"
+# (what breaks, file, text, replacement, check, a fragment of the problem it must report)
+BREAKAGES = [
+    # The six deliberate breakages of issue 10's "Why".
+    (
+        "storage no longer waits for API enablement",
+        MAIN,
+        "  project_id       = module.project_services.project_id\n  location         = var.region",
+        "  project_id       = var.project_id\n  location         = var.region",
+        "ordering",
+        "module.storage project_id is '${var.project_id}'",
+    ),
+    (
+        "trigger service_account as a bare email",
+        MAIN,
+        'deploy = module.service_accounts.ids["deploy"]',
+        'deploy = module.service_accounts.emails["deploy"]',
+        "triggers",
+        "need the full ids",
+    ),
+    (
+        "deploy trigger firing on every branch",
+        "terraform/environments/dev.tfvars",
+        'cloudbuild_deploy = { branch = "^main$" }',
+        'cloudbuild_deploy = { branch = "main" }',
+        "triggers",
+        "dev.tfvars: the deploy trigger's branch regex 'main' also fires on ['main-old', 'my-main']",
+    ),
+    (
+        "a Composer-blocked Airflow override",
+        COMPOSER,
+        '    "scheduler-catchup_by_default"             = "False"',
+        '    "scheduler-catchup_by_default"             = "False"\n    "core-executor" = "LocalExecutor"',
+        "composer",
+        "modules/composer sets core-executor, an option Composer blocks",
+    ),
+    (
+        "CMEK ordering removed",
+        MAIN,
+        "  kms_key_name               = module.cmek.kms_key_name",
+        "  kms_key_name               = var.kms_key_name",
+        "cmek",
+        "module.composer kms_key_name is '${var.kms_key_name}'",
+    ),
+    (
+        "private environment off",
+        "terraform/variables_composer.tf",
+        '(Composer 3 `enable_private_environment`)."\n  default     = true',
+        '(Composer 3 `enable_private_environment`)."\n  default     = false',
+        "composer",
+        "composer_enable_private_environment must default to true",
+    ),
+    # The nine findings, each put back.
+    (
+        "1: a service agent granted by a hand-built address",
+        MAIN,
+        '  composer_service_agent = module.project_services.service_agents["composer"]\n}',
+        '  composer_service_agent = "serviceAccount:service-${local.n}@cloudcomposer-accounts.iam"\n}',
+        "service_agents",
+        "terraform/main.tf builds a service agent address by hand",
+    ),
+    (
+        "1: service agents no longer created",
+        "terraform/modules/project_services/outputs.tf",
+        "value       = { for k, agent in google_project_service_identity.this : k => agent.member }",
+        'value       = { composer = "serviceAccount:service-${var.number}@cloudcomposer-accounts.iam" }',
+        "service_agents",
+        "output service_agents is",
+    ),
+    (
+        "2: the training data granted to the Vertex AI agent",
+        MAIN,
+        "  usage_logs       = var.storage_usage_logs\n",
+        "  usage_logs       = var.storage_usage_logs\n"
+        '  readers          = [module.project_services.service_agents["aiplatform"]]\n',
+        "service_agents",
+        "Gemini tuning jobs run as the tuning agent",
+    ),
+    (
+        "3: the Composer agent never gets the key",
+        "terraform/modules/cmek/main.tf",
+        'toset(concat(["storage", "bigquery"], keys(var.service_agents)))',
+        'toset(["storage", "bigquery"])',
+        "cmek",
+        "with CMEK, the composer service agent is never granted the key",
+    ),
+    (
+        "3: an agent the Composer CMEK page lists is left out",
+        "terraform/locals.tf",
+        '    pubsub           = "pubsub.googleapis.com"\n',
+        "",
+        "cmek",
+        "with CMEK, the pubsub service agent is never granted the key",
+    ),
+    (
+        "4: the deploy role cannot read the bucket (gcloud storage rsync)",
+        IAM,
+        'permissions = ["storage.buckets.get", "storage.objects.create"',
+        'permissions = ["storage.objects.create"',
+        "iam",
+        "deploy lacks storage.buckets.get on dags_bucket",
+    ),
+    (
+        "4: the post-deploy check cannot read the environment",
+        IAM,
+        'permissions = ["composer.environments.get"]',
+        'permissions = ["composer.environments.list"]',
+        "iam",
+        "deploy lacks composer.environments.get on project",
+    ),
+    (
+        "4: the dags/ condition leaves out the bucket (object listing is checked on the bucket)",
+        IAM,
+        'expression  = "resource.type == \\"storage.googleapis.com/Bucket\\" || resource.name',
+        'expression  = "resource.name',
+        "iam",
+        "deploy lacks storage.objects.list on dags_bucket",
+    ),
+    (
+        "4: the deploy account writes the whole Composer bucket",
+        IAM,
+        'role = "custom:deploy_dags", condition = "dags_prefix" }',
+        'role = "custom:deploy_dags", condition = null }',
+        "iam",
+        "deploy holds storage.objects.create on dags_bucket/plugins/evil.py",
+    ),
+    (
+        "4: a custom role names a permission that does not exist",
+        IAM,
+        'permissions = ["bigquery.tables.get", "bigquery.tables.updateData"]',
+        'permissions = ["bigquery.tables.get", "bigquery.tables.updatedata"]',
+        "iam",
+        "custom role table_writer names bigquery.tables.updatedata, which no predefined role has",
+    ),
+    (
+        "5: pull request builds run as the deploy account",
+        IAM,
+        'identity = "test", scope = "project", role = "roles/logging.logWriter"',
+        'identity = "test", scope = "project", role = "roles/composer.environmentAndStorageObjectAdmin"',
+        "iam",
+        "test holds storage.objects.create on dags_bucket/dags/evil.py",
+    ),
+    (
+        "7: the usage-log group granted unconditionally",
+        "terraform/modules/storage/main.tf",
+        'resource "google_storage_bucket_iam_member" "log_writer" {\n  count = var.usage_logs ? 1 : 0\n',
+        'resource "google_storage_bucket_iam_member" "log_writer" {\n',
+        "org_policy",
+        "grants group:cloud-storage-analytics@google.com, which domain-restricted sharing",
+    ),
+    (
+        "8: nothing keeps Terraform from destroying the environment",
+        COMPOSER,
+        '  deletion_policy = var.deletion_policy == "PREVENT" ? "PREVENT" : null\n',
+        "",
+        "composer",
+        "deletion_policy is not wired to an input",
+    ),
+    (
+        "8: the Composer account may drop the tables again (dataset dataEditor)",
+        IAM,
+        'role = "custom:table_writer"',
+        'role = "roles/bigquery.dataEditor"',
+        "iam",
+        "composer holds bigquery.tables.delete on tables",
+    ),
+    (
+        "9: the image version is only a string again",
+        COMPOSER,
+        "      condition     = contains(local.composer_3_versions, var.image_version)",
+        '      condition     = var.image_version != ""',
+        "composer",
+        "not checked against data.google_composer_image_versions",
+    ),
+]
+
+
+@pytest.fixture
+def scratch_tree(tmp_path):
+    return scratch_copy(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("relative", "old", "new", "check", "expected"), [b[1:] for b in BREAKAGES], ids=[b[0] for b in BREAKAGES]
+)
+def test_each_breakage_of_issue_10_is_caught(scratch_tree, relative, old, new, check, expected):
+    if check == "iam" and not iam_proof.ROLES_FILE.is_file():
+        pytest.skip(f"{iam_proof.ROLES_FILE} is missing")
+    assert not [p for p in CHECKS[check](scratch_tree) if expected in p], "the copy reports this before it is broken"
+    edit(scratch_tree, relative, old, new)
+    problems = CHECKS[check](scratch_tree)
+    assert [p for p in problems if expected in p], "\n".join(problems) or "no problem reported"
