@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from genops.core.compat import get_current_context, task
 from genops.core.dag_factory import lab_dag
-from genops.evaluation.scoring import EVAL_GENERATION_PROFILE
-from genops.gates.tasks import meets_thresholds, within_budget
+from genops.evaluation.scoring import EVAL_GENERATION_PROFILE, EVALUATED_METRICS
+from genops.gates.tasks import meets_thresholds, preflight, within_budget
 from genops.gemini import tasks as gemini
 from genops.gemini.prompts import SUMMARY_INSTRUCTION, build_prompt
 from genops.tuning.tasks import TUNED_ENDPOINT_KEY, tuning_tasks
@@ -26,7 +26,17 @@ with lab_dag(
     "-> count tokens -> budget gate -> generate with the tuned endpoint.",
     tags=["lab", "pipeline", "tuning", "evaluation"],
 ) as dag:
-    tuned_endpoint = tuning_tasks()[TUNED_ENDPOINT_KEY]
+    settings = preflight(
+        settings=[
+            "GENOPS_TUNING_SOURCE_MODEL",
+            "GENOPS_EVAL_THRESHOLDS",
+            "GENOPS_EVAL_CONCURRENCY",
+            "GENOPS_EXPERIMENT_NAME",
+            "GENOPS_TOKEN_BUDGET",
+        ],
+        produced_metrics=list(EVALUATED_METRICS),
+    )
+    tuned_endpoint = tuning_tasks(after=settings)[TUNED_ENDPOINT_KEY]
 
     @task
     def evaluate_tuned_model(endpoint: str) -> dict:

@@ -13,6 +13,8 @@ from genops.core.credentials import check_before_execute
 from genops.core.dag_factory import lab_dag
 from genops.core.gcs_to_bigquery import LoadOnceGCSToBigQueryOperator
 from genops.evaluation import results
+from genops.evaluation.scoring import EVALUATED_METRICS
+from genops.gates.tasks import preflight
 from genops.gemini.profiles import PROFILES
 
 CONFIGURATIONS = [profile.name for profile in PROFILES]
@@ -81,4 +83,15 @@ with lab_dag(
         pre_execute=check_before_execute,
     )
 
+    checked = preflight(
+        settings=[
+            "GENOPS_PRO_MODEL",
+            "GENOPS_FLASH_MODEL",
+            "GENOPS_COMPARISON_METRIC",
+            "GENOPS_EVAL_CONCURRENCY",
+            "GENOPS_EXPERIMENT_NAME",
+        ],
+        produced_metrics=list(EVALUATED_METRICS),
+    )
+    checked >> evaluations
     load_to_bigquery >> best_configuration(evaluations)

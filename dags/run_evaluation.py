@@ -5,6 +5,8 @@ from __future__ import annotations
 from genops.core import config
 from genops.core.compat import Param, get_current_context, task
 from genops.core.dag_factory import lab_dag
+from genops.evaluation.scoring import EVALUATED_METRICS
+from genops.gates.tasks import preflight
 
 with lab_dag(
     "run_evaluation",
@@ -49,4 +51,10 @@ with lab_dag(
             try_number=context["ti"].try_number,
         )
 
-    evaluate(generate_responses(load_examples()))
+    checked = preflight(
+        settings=["GENOPS_FLASH_MODEL", "GENOPS_PRO_MODEL", "GENOPS_EVAL_CONCURRENCY", "GENOPS_EXPERIMENT_NAME"],
+        produced_metrics=list(EVALUATED_METRICS),
+    )
+    examples = load_examples()
+    checked >> examples
+    evaluate(generate_responses(examples))

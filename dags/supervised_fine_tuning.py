@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from genops.core.dag_factory import lab_dag
+from genops.gates.tasks import preflight
 from genops.tuning.tasks import tuning_tasks
 
 with lab_dag(
@@ -11,4 +12,4 @@ with lab_dag(
     "and poll it in reschedule mode; publishes the tuned model and endpoint.",
     tags=["lab", "tuning"],
 ) as dag:
-    tuning_tasks()
+    tuning_tasks(after=preflight(settings=["GENOPS_TUNING_SOURCE_MODEL"], produced_metrics=[]))

@@ -24,7 +24,7 @@ PACKAGE = "genops"
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "core": frozenset(),
     "gemini": frozenset({"core"}),
-    "gates": frozenset({"core"}),
+    "gates": frozenset({"core", "gemini"}),  # preflight asks Gemini whether the configured models exist
     "tuning": frozenset({"core", "gemini"}),
     "evaluation": frozenset({"core", "gemini"}),
     "samples": frozenset({"core", "gemini", "gates", "evaluation"}),
@@ -147,7 +147,7 @@ def _append(path: Path, line: str) -> None:
         (
             "genops/gates/decisions.py",
             "def f():\n    from genops.evaluation import results",  # lazy imports count too
-            "genops.gates.decisions imports genops.evaluation.results: genops.gates may import only ['core']",
+            "genops.gates.decisions imports genops.evaluation.results: genops.gates may import only ['core', 'gemini']",
         ),
         (
             "genops/core/storage.py",

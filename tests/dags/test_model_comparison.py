@@ -59,7 +59,8 @@ def test_every_configuration_is_evaluated_stored_in_bigquery_and_the_best_is_pub
     assert result.mapped_states("evaluate") == ["success"] * len(CONFIGS)
     assert sorted(call["experiment_run_name"].rsplit("-", 1)[1] for call in evaluation.calls) == sorted(CONFIGS)
     # Each configuration answers as it samples (model, temperature): the comparison is not six runs of one setting.
-    sampled = Counter((c.kwargs["model"], c.kwargs["config"].get("temperature")) for c in client.calls)
+    generated = [c for c in client.calls if c.method == "generate_content"]
+    sampled = Counter((c.kwargs["model"], c.kwargs["config"].get("temperature")) for c in generated)
     expected = Counter()
     for profile in PROFILES:
         expected[(model_of(profile.name), profile.temperature)] += EXAMPLES

@@ -51,6 +51,8 @@ METRIC_RANGES: dict[str, tuple[float, float]] = {
     "rouge_l_sum": (0.0, 1.0),
 }
 
+EVAL_CONCURRENCY_MAX = 64  # GENOPS_EVAL_CONCURRENCY's upper bound (Terraform validates the same range)
+
 _DEFAULT_THRESHOLDS = {"summarization_quality": 3.0, "groundedness": 0.7, "rouge_l_sum": 0.2}
 
 SETTINGS: dict[str, Setting] = {

@@ -25,14 +25,11 @@ EVALUATED_METRICS = POINTWISE_METRICS + COMPUTED_METRICS
 EVAL_GENERATION_PROFILE = PROFILES_BY_NAME["deterministic"]
 
 
-MAX_CONCURRENCY = 64
-
-
 def eval_concurrency() -> int:
     """How many evaluation requests may be in flight at once: GENOPS_EVAL_CONCURRENCY, checked."""
     from genops.core import config
 
-    return config.get_int("GENOPS_EVAL_CONCURRENCY", minimum=1, maximum=MAX_CONCURRENCY)
+    return config.get_int("GENOPS_EVAL_CONCURRENCY", minimum=1, maximum=config.EVAL_CONCURRENCY_MAX)
 
 
 def generate_responses(

@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 
 from genops.core import config
-from genops.core.compat import get_current_context, task
-from genops.gates.decisions import GateDecision, budget_decision, threshold_decision
+from genops.core.compat import AirflowFailException, get_current_context, task
+from genops.gates.decisions import GateDecision, budget_decision, preflight_decision, threshold_decision
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,54 @@ def within_budget(total_tokens: int | None) -> bool:
 
 @task.short_circuit
 def meets_thresholds(row: dict) -> bool:
-    """Continue (promote) only if every metric in GENOPS_EVAL_THRESHOLDS is reported and at or above its minimum."""
+    """Continue (promote) only if every metric in GENOPS_EVAL_THRESHOLDS is at or above its minimum.
+
+    A thresholded metric the row does not report is not a decline but a failure (the gate could not
+    decide): the decision is recorded, then the task fails naming the metric.
+    """
     thresholds = config.eval_thresholds()
-    return publish(threshold_decision({metric: row.get(metric) for metric in thresholds}, thresholds))
+    decision = threshold_decision({metric: row.get(metric) for metric in thresholds}, thresholds)
+    passed = publish(decision)
+    unreported = [miss.metric for miss in decision.misses if miss.value is None]
+    if unreported:
+        raise AirflowFailException(
+            f"GENOPS_EVAL_THRESHOLDS thresholds {unreported}, which the evaluation row of "
+            f"{row.get('model_config')!r} does not report; the gate cannot decide. Threshold only metrics the "
+            f"evaluation reports."
+        )
+    return passed
+
+
+@task(retries=0)
+def preflight(settings: list[str], produced_metrics: list[str]) -> dict:
+    """The DAG's first task: check every setting it spends with, and that each configured model exists.
+
+    `settings` are GENOPS_ names (see genops.gates.preflight.CHECKS); `produced_metrics` what the
+    evaluation reports. Fails (no retry: a setting does not fix itself) naming each bad setting and the fix;
+    on success the recorded decision lists what was checked.
+    """
+    from genops.gates.preflight import MODEL_SETTINGS, missing_models, setting_problems
+
+    problems = setting_problems(settings, produced_metrics)
+    models = {name: config.get(name) for name in settings if name in MODEL_SETTINGS}
+    if models and not problems:
+        client = _client_if_credentials()
+        if client is None:
+            log.info("No Google Cloud credentials: not asking models.get for %s", sorted(models.values()))
+        else:
+            problems += missing_models(models, lambda model: client.models.get(model=model))
+    decision = preflight_decision(problems)
+    if not publish(decision):
+        raise AirflowFailException(f"Preflight found bad settings; nothing was spent. {decision.reason}")
+    return {"checked": sorted(settings), "models": models}
+
+
+def _client_if_credentials():
+    """The google-genai client when credentials can be found, else None (preflight then checks offline)."""
+    from genops.core.credentials import MissingCredentialsError
+    from genops.gemini.calls import genai_client
+
+    try:
+        return genai_client("preflight: models.get for the configured models")
+    except MissingCredentialsError:
+        return None

@@ -141,13 +141,17 @@ class TuningJobSensor(BaseSensorOperator):
             log.exception("Could not cancel tuning job %s (%s); cancel it in the console", self.job_name, why)
 
 
-def tuning_tasks(group_id: str = "tuning"):
+def tuning_tasks(group_id: str = "tuning", *, after=None):
     """Wait for the training file, validate it, tune, wait without a worker slot.
 
-    Returns the sensor's XComArg: `tuning_tasks()[TUNED_ENDPOINT_KEY]` is the tuned endpoint for later tasks.
+    `after`: a task that must succeed first (the DAG's preflight). Returns the sensor's XComArg:
+    `tuning_tasks()[TUNED_ENDPOINT_KEY]` is the tuned endpoint for later tasks.
     """
     with TaskGroup(group_id, tooltip="Supervised fine-tuning on GENOPS_TRAINING_DATA_OBJECT"):
         training_data = validate_training_data()
-        wait_for_training_data() >> training_data
+        wait = wait_for_training_data()
+        wait >> training_data
+        if after is not None:  # e.g. the DAG's preflight
+            after >> wait
         job_name = start_tuning_job(training_data)
         return TuningJobSensor(task_id="wait_for_tuning_job", job_name=job_name).output
