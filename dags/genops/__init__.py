@@ -3,7 +3,8 @@
 - `core`: the GENOPS_ configuration contract, the Airflow 2/3 import surface, DAG defaults, credentials,
   the data bucket, where the package's data files are. Imports nothing else from genops.
 - `gemini`: generation profiles, prompts and the evaluation dataset, the Gemini call tasks. Imports core.
-- `gates`: gate decisions as plain data and the short-circuit tasks that enforce them. Imports core.
+- `gates`: gate decisions as plain data, the settings preflight, and the tasks that enforce them. Imports core,
+  and gemini (the preflight asks `models.get` whether the configured models exist).
 - `tuning`: training-data validation and supervised fine-tuning tasks. Imports core and gemini.
 - `evaluation`: scoring with the Gen AI evaluation service, result rows, reports. Imports core and gemini.
 - `samples`: what only the sample DAGs (dags/samples) use. May import any of the above; nothing imports it.
