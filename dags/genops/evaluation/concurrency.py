@@ -70,11 +70,13 @@ def map_bounded(
     items: Sequence[Item],
     *,
     concurrency: int,
-    backoff: Backoff = DEFAULT_BACKOFF,
+    backoff: Backoff | None = None,
     describe: Callable[[int, Item], str] = lambda index, item: f"item {index}",
     sleep: Callable[[float], None] = time.sleep,
 ) -> list[Result]:
-    """`[call(item) for item in items]`, at most `concurrency` calls at a time, each retried as `backoff` says."""
+    """`[call(item) for item in items]`, at most `concurrency` calls at a time, each retried as `backoff`
+    (default DEFAULT_BACKOFF) says."""
+    backoff = backoff or DEFAULT_BACKOFF
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
     results: list = [None] * len(items)
