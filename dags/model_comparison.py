@@ -5,7 +5,7 @@ from __future__ import annotations
 # The provider module LoadOnceGCSToBigQueryOperator extends, imported here as well so that the DAG processor
 # pre-imports it once in its parent ([dag_processor] parsing_pre_import_modules reads this file's airflow.*
 # imports) instead of every forked parse paying for it.
-from airflow.providers.google.cloud.transfers import gcs_to_bigquery  # noqa: F401
+import airflow.providers.google.cloud.transfers.gcs_to_bigquery  # noqa: F401
 
 from genops.core import config
 from genops.core.compat import get_current_context, task
