@@ -47,13 +47,13 @@ def meets_thresholds(row: dict) -> bool:
     return passed
 
 
-@task(retries=0)
+@task
 def preflight(settings: list[str], produced_metrics: list[str]) -> dict:
     """The DAG's first task: check every setting it spends with, and that each configured model exists.
 
     `settings` are GENOPS_ names (see genops.gates.preflight.CHECKS); `produced_metrics` what the
-    evaluation reports. Fails (no retry: a setting does not fix itself) naming each bad setting and the fix;
-    on success the recorded decision lists what was checked.
+    evaluation reports. A bad setting fails it without retry (AirflowFailException: a setting does not fix
+    itself), naming each bad setting and the fix; a transient models.get error is retried as any task's.
     """
     from genops.gates.preflight import MODEL_SETTINGS, missing_models, setting_problems
 
