@@ -38,9 +38,11 @@ class StrictBigQuery(FakeBigQuery):
     submitted: dict[str, StrictJob] = field(default_factory=dict)
 
     def insert_job(self, configuration, job_id, project_id, location, nowait, retry, timeout):
+        from airflow.providers.google.cloud.hooks.bigquery import BigQueryHook
         from google.api_core.exceptions import BadRequest, Conflict
 
-        if job_id is None or not JOB_ID.fullmatch(job_id):
+        job_id = job_id or BigQueryHook._custom_job_id(configuration)  # what the hook sends when given no id
+        if not JOB_ID.fullmatch(job_id):
             raise BadRequest(f"Invalid job ID {job_id!r}")
         if job_id in self.submitted:
             raise Conflict(f"Already Exists: Job {project_id}:{location}.{job_id}")

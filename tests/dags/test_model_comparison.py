@@ -12,6 +12,7 @@ from collections import Counter
 
 import pytest
 
+from genops.core.naming import object_segment
 from genops.evaluation.results import schema, validate_row
 from genops.gemini.profiles import PROFILES
 from tests.dags.fakes import (
@@ -68,7 +69,8 @@ def test_every_configuration_is_evaluated_stored_in_bigquery_and_the_best_is_pub
 
     (report_name,) = [name for bucket, name in gcs.objects if bucket == "genops-test-data"]
     run_id = next(ti.run_id for ti in result.task_instances)
-    assert report_name == f"reports/model_comparison/{run_id}/model_evaluations.jsonl"
+    assert report_name == f"reports/model_comparison/{object_segment(run_id)}/model_evaluations.jsonl"
+    assert ":" not in report_name and "+" not in report_name
 
     (job,) = bigquery.jobs
     load = job["configuration"]["load"]
