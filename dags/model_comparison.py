@@ -73,13 +73,13 @@ with lab_dag(
         task_id="load_to_bigquery",
         bucket=config.templated("GENOPS_DATA_BUCKET"),
         source_objects=write_report(evaluations),
-        destination_project_dataset_table=TABLE,
-        project_id=config.templated("GENOPS_PROJECT_ID"),
+        destination_project_dataset_table=TABLE,  # templated; project_id is not: the connection's project runs it
         schema_fields=list(results.schema()),
         source_format="NEWLINE_DELIMITED_JSON",
         write_disposition="WRITE_APPEND",
         create_disposition="CREATE_NEVER",  # Terraform owns the table, its partitioning and clustering
         autodetect=False,
+        deferrable=True,  # waits for the load in the triggerer, not in a worker slot
         pre_execute=check_before_execute,
     )
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from functools import partial
 
+# The provider module LoadOnceGCSToBigQueryOperator extends, pre-imported by the DAG processor (model_comparison.py).
+import airflow.providers.google.cloud.transfers.gcs_to_bigquery  # noqa: F401
+
 from genops.core import config
 from genops.core.compat import task
 from genops.core.dag_factory import lab_dag
+from genops.core.gcs_to_bigquery import LoadOnceGCSToBigQueryOperator
 from genops.gemini import tasks as gemini
 from genops.samples import feedback, locations, outputs
 from genops.samples.inputs import wait_for_input
@@ -54,5 +58,9 @@ with lab_dag(
 
     rows = check_feedback(answer)
     feedback_file = outputs.write_jsonl.override(task_id="write_feedback")(rows, name="feedback.jsonl")
-    outputs.load_jsonl.override(task_id="load_feedback")(feedback_file, table_setting=feedback.TABLE_SETTING)
+    LoadOnceGCSToBigQueryOperator(  # the provider's operator; a retry reattaches to its load job
+        task_id="load_feedback",
+        source_objects=[feedback_file],
+        **outputs.load_arguments(feedback.TABLE_SETTING, feedback.SCHEMA_FILE),
+    )
     transcript >> answer

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from functools import partial
 
+# The provider module LoadOnceGCSToBigQueryOperator extends, pre-imported by the DAG processor (model_comparison.py).
+import airflow.providers.google.cloud.transfers.gcs_to_bigquery  # noqa: F401
+
 from genops.core import config
 from genops.core.compat import task
 from genops.core.dag_factory import lab_dag
+from genops.core.gcs_to_bigquery import LoadOnceGCSToBigQueryOperator
 from genops.gemini import tasks as gemini
 from genops.samples import locations, outputs, video
 from genops.samples.inputs import wait_for_input
@@ -50,4 +54,8 @@ with lab_dag(
     wait_for_video >> [describe, extract]
     outputs.write_json.override(task_id="write_summary")(check_summary(describe), name="summary.json")
     scenes_file = outputs.write_jsonl.override(task_id="write_scenes")(check_scenes(extract), name="scenes.jsonl")
-    outputs.load_jsonl.override(task_id="load_scenes")(scenes_file, table_setting=video.TABLE_SETTING)
+    LoadOnceGCSToBigQueryOperator(  # the provider's operator; a retry reattaches to its load job
+        task_id="load_scenes",
+        source_objects=[scenes_file],
+        **outputs.load_arguments(video.TABLE_SETTING, video.SCHEMA_FILE),
+    )

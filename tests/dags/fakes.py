@@ -32,6 +32,15 @@ def checked_method(real: Callable, fake: Callable, *, supported: Collection[str]
     signature = inspect.signature(real)
     first = next(iter(signature.parameters))  # self
 
+    if inspect.iscoroutinefunction(real):  # an async hook method: awaitable as the real one
+
+        async def replacement_async(hook, *args, **kwargs):
+            return await replacement(hook, *args, **kwargs)
+
+        checked = replacement_async
+    else:
+        checked = None
+
     def replacement(hook, *args, **kwargs):
         bound = signature.bind(hook, *args, **kwargs)
         given = {name: value for name, value in bound.arguments.items() if name != first}
@@ -46,7 +55,7 @@ def checked_method(real: Callable, fake: Callable, *, supported: Collection[str]
         arguments = {name: value for name, value in bound.arguments.items() if name in supported}
         return fake(hook, **arguments) if with_self else fake(**arguments)
 
-    return replacement
+    return checked or replacement
 
 
 @dataclass
@@ -434,9 +443,19 @@ class FakeBigQuery:
     project_id: str = TEST_PROJECT
     jobs: list[dict] = field(default_factory=list)
     loaded_rows: list[dict] = field(default_factory=list)
+    job_error: str | None = None  # when set, every job inserted here ends with this error
 
     def insert_job(self, configuration, job_id, project_id, location, nowait, retry, timeout):
+        import re
+
         checked_job_configuration(configuration)
+        for name, value, pattern in (
+            ("project_id", project_id, r"[a-z][a-z0-9-]{4,28}[a-z0-9]"),
+            ("location", location, r"[A-Za-z0-9-]+"),
+            ("job_id", job_id, r"[A-Za-z0-9_-]{1,1024}"),
+        ):
+            if value is not None and not re.fullmatch(pattern, value):
+                raise ValueError(f"400 Invalid {name} {value!r}")  # what jobs.insert answers
         job_id = job_id or f"job_{len(self.jobs) + 1}"
         self.jobs.append({"configuration": configuration, "job_id": job_id, "project_id": project_id})
         for uri in configuration.get("load", {}).get("sourceUris", []):
@@ -445,15 +464,30 @@ class FakeBigQuery:
             self.loaded_rows += [json.loads(line) for line in text.splitlines() if line.strip()]
         return _fake_job(job_id, project_id or self.project_id, location, configuration)
 
+    async def get_job_status(self, job_id, project_id, location):
+        """BigQueryAsyncHook.get_job_status, which the deferred operators' trigger polls: a job inserted here
+        is done, or failed with `job_error`; any other id is not found."""
+        if any(job["job_id"] == job_id for job in self.jobs):
+            if self.job_error:
+                return {"status": "error", "message": self.job_error}
+            return {"status": "success", "message": "Job completed"}
+        return {"status": "error", "message": f"404 Not found: Job {project_id}:{location}.{job_id}"}
+
 
 def install_fake_bigquery(monkeypatch, gcs: FakeGCS) -> FakeBigQuery:
-    from airflow.providers.google.cloud.hooks.bigquery import BigQueryHook
+    from airflow.providers.google.cloud.hooks.bigquery import BigQueryAsyncHook, BigQueryHook
     from google.auth.credentials import AnonymousCredentials
 
     bigquery = FakeBigQuery(gcs)
     supported = {"configuration", "job_id", "project_id", "location", "nowait", "retry", "timeout"}
     monkeypatch.setattr(
         BigQueryHook, "insert_job", checked_method(BigQueryHook.insert_job, bigquery.insert_job, supported=supported)
+    )
+    status = {"job_id", "project_id", "location"}
+    monkeypatch.setattr(
+        BigQueryAsyncHook,
+        "get_job_status",
+        checked_method(BigQueryAsyncHook.get_job_status, bigquery.get_job_status, supported=status),
     )
     monkeypatch.setattr(
         BigQueryHook, "get_credentials_and_project_id", lambda hook: (AnonymousCredentials(), bigquery.project_id)

@@ -59,17 +59,22 @@ def test_dag_follows_platform_rules(dag):
         assert task.retries >= 1, f"{task.task_id} has no retries"
 
 
-def _serialized_in_fresh_process(out_file) -> dict:
+def _in_fresh_process(module: str, *args: str) -> str:
+    """Run `python -m module args` with the repository and dags/ on the path, without this session's Airflow env."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
-    subprocess.run(
-        [sys.executable, "-m", "tests.dags.serialize_dags", str(out_file)],
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
         cwd=REPO,
         env={**env, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'dags'}"},
         capture_output=True,
         text=True,
         timeout=300,
         check=True,
-    )
+    ).stdout
+
+
+def _serialized_in_fresh_process(out_file) -> dict:
+    _in_fresh_process("tests.dags.serialize_dags", str(out_file))
     return json.loads(out_file.read_text())
 
 
@@ -99,17 +104,7 @@ def test_parsing_imports_no_sdk_beyond_the_processors_airflow_pre_imports():
     - google-genai and the Vertex AI SDK load at no step, not even through a pre-imported provider module:
       the DAGs call Gemini through genops.gemini.calls, which imports them inside the task.
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.dags.parse_imports"],
-        cwd=REPO,
-        env={**env, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'dags'}"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    report = json.loads(done.stdout.splitlines()[-1])
+    report = json.loads(_in_fresh_process("tests.dags.parse_imports").splitlines()[-1])
 
     assert {path for path in report} == {
         p.relative_to(REPO / "dags").as_posix()

@@ -115,3 +115,29 @@ def test_a_malformed_evaluation_result_fails_before_anything_is_written_or_loade
     assert "upload" not in gcs.methods_called() and gcs.objects == {}
     assert bigquery.jobs == [], "no load job may be submitted"
     assert "bleu/mean=7.5 is not a number from 0.0 to 1.0" in capfd.readouterr().out + caplog.text
+
+
+def test_the_load_defers_and_resumes_in_the_provider_operator(run_comparison, capfd, caplog):
+    """GCSToBigQueryOperator runs whole: it submits the job, defers to BigQuery's trigger (run inline by
+    dag.test) and resumes in its own execute_complete, pushing the job id and the table link."""
+    caplog.set_level(logging.INFO)
+    result, _, _, _, bigquery = run_comparison(_summaries())
+
+    assert result.task_states["load_to_bigquery"] == "success"
+    (job,) = bigquery.jobs
+    assert result.xcom("load_to_bigquery", key="job_id") == job["job_id"]
+    assert job["job_id"].startswith("airflow_model_comparison_load_to_bigquery_")
+    assert "load_to_bigquery completed with response Job completed" in capfd.readouterr().out + caplog.text
+
+
+def test_a_failed_load_job_fails_the_load_task(dagbag, genops_env, capfd, caplog):
+    caplog.set_level(logging.INFO)
+    install_fake_genai(genops_env)
+    install_fake_evaluation(genops_env, FakeEvaluationByConfig(by_config=_summaries()))
+    bigquery = install_fake_bigquery(genops_env, install_fake_gcs(genops_env, FakeGCS()))
+    bigquery.job_error = "Error while reading data, error message: JSON parsing error in row starting at position 0"
+    result = run_dag(dagbag.get_dag("model_comparison"))
+
+    assert result.task_states["load_to_bigquery"] == "failed"
+    assert result.task_states["best_configuration"] == "upstream_failed"
+    assert "JSON parsing error in row starting at position 0" in capfd.readouterr().out + caplog.text

@@ -173,7 +173,7 @@ def test_the_bigquery_fake_returns_a_real_finished_job(genops_env):
     gcs = install_fake_gcs(genops_env, FakeGCS())
     gcs.put("b", "o.jsonl", '{"a": "x"}\n')
     bigquery = install_fake_bigquery(genops_env, gcs)
-    job = BigQueryHook().insert_job(configuration=LOAD, job_id="load_1", project_id="p", nowait=True)
+    job = BigQueryHook().insert_job(configuration=LOAD, job_id="load_1", project_id=TEST_PROJECT, nowait=True)
 
     assert isinstance(job, LoadJob) and job.job_id == "load_1" and job.result() is job and job.error_result is None
     assert bigquery.loaded_rows == [{"a": "x"}]
@@ -181,3 +181,12 @@ def test_the_bigquery_fake_returns_a_real_finished_job(genops_env):
 
 class _TaskInstance:
     dag_id, task_id, run_id, map_index, try_number = "d", "t", "manual__1", -1, 2
+
+
+def test_the_bigquery_fake_rejects_an_unrendered_project(genops_env):
+    """project_id is not a template field of GCSToBigQueryOperator: a template passed there stays literal."""
+    from airflow.providers.google.cloud.hooks.bigquery import BigQueryHook
+
+    install_fake_bigquery(genops_env, install_fake_gcs(genops_env, FakeGCS()))
+    with pytest.raises(ValueError, match="Invalid project_id"):
+        BigQueryHook().insert_job(configuration=LOAD, project_id="{{ genops_setting('GENOPS_PROJECT_ID') }}")

@@ -44,6 +44,15 @@ def load(path: Path) -> dict[str, Any]:
         return _clean(hcl2.load(handle))
 
 
+def strings(value: Any) -> list[str]:
+    """Every string inside a parsed HCL value (expressions included), depth first."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
 def module_dirs() -> list[Path]:
     """The root module and every module under terraform/modules."""
     return [TERRAFORM, *sorted(p for p in (TERRAFORM / "modules").iterdir() if p.is_dir())]

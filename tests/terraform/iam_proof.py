@@ -160,4 +160,12 @@ def iam_problems(root: Path = REPO) -> list[str]:
                         f"{identity} holds {permission} on {resource} through {', '.join(g.key for g in holders)}, "
                         f"which it must not: {entry['why']}"
                     )
+    needed = {(i, e["permission"]) for i, spec in required.items() for e in spec.get("needs", [])}
+    for g in grant_list:
+        if g.role.startswith("custom:"):
+            for permission in sorted(p for p in g.permissions if (g.identity, p) not in needed):
+                problems.append(
+                    f"custom role {g.role.removeprefix('custom:')} gives {g.identity} {permission}, "
+                    "which no need in iam_needs.yaml lists: a custom role holds exactly what is needed"
+                )
     return problems

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.terraform.hcl_tree import blocks, load, locals_of, tf_files, variable_default
+from tests.terraform.hcl_tree import blocks, load, locals_of, strings, tf_files, variable_default
 
 # The service agents Google's Composer 3 CMEK page lists ("Grant roles to service agents",
 # https://cloud.google.com/composer/docs/composer-3/configure-cmek-encryption), plus BigQuery's for the dataset.
@@ -43,14 +43,6 @@ def _one(root: Path, kind: str, labels: tuple[str, ...], module: str = "") -> di
     return found[0]
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return [value] if isinstance(value, str) else []
-
-
 def _all_dirs(root: Path) -> list[Path]:
     return [_tf(root), *sorted(p for p in (_tf(root) / "modules").iterdir() if p.is_dir())]
 
@@ -64,7 +56,7 @@ def service_agent_problems(root: Path) -> list[str]:
         for path in tf_files(directory):
             parsed = load(path)
             for kind in ("resource", "data", "module", "locals", "output"):
-                for text in _strings(parsed.get(kind, [])):
+                for text in strings(parsed.get(kind, [])):
                     if HAND_BUILT_AGENT.search(text):
                         problems.append(
                             f"{path.relative_to(root)} builds a service agent address by hand ({text[:80]!r}): "
@@ -81,7 +73,7 @@ def service_agent_problems(root: Path) -> list[str]:
     for where, value in agent_inputs.items():
         if value != '${module.project_services.service_agents["composer"]}':
             problems.append(f"module.{where} is {value!r}; it must be the created Composer agent")
-    for text in _strings([b.body for b in blocks("module", _tf(root))]):
+    for text in strings([b.body for b in blocks("module", _tf(root))]):
         if "aiplatform" in text and "service_agents" in text:
             problems.append(
                 f"a module gets the Vertex AI service agent ({text!r}): Gemini tuning jobs run as the tuning agent "

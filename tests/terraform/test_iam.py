@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
-from tests.terraform.hcl_tree import REPO, TERRAFORM, blocks, load, locals_of, tf_files
+from tests.terraform.hcl_tree import REPO, TERRAFORM, blocks, load, locals_of, strings, tf_files
 
 BASIC_ROLES = {"roles/owner", "roles/editor", "roles/viewer"}
 ROLE = re.compile(r"roles/[A-Za-z0-9_.]+")
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return [value] if isinstance(value, str) else []
-
-
 def _roles_in(path: Path) -> set[str]:
-    return {role for text in _strings(load(path)) for role in ROLE.findall(text)}
+    return {role for text in strings(load(path)) for role in ROLE.findall(text)}
 
 
 def test_roles_were_found():

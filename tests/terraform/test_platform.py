@@ -55,6 +55,14 @@ BREAKAGES = [
     ),
     (
         "deploy trigger firing on every branch",
+        "terraform/variables_cloudbuild.tf",
+        'default     = { branch = "^main$" }',
+        'default     = { branch = ".*" }',
+        "triggers",
+        "default: the deploy trigger's branch regex '.*' also fires on ['feature/x', 'main-old'",
+    ),
+    (
+        "deploy trigger on every branch whose name contains main",
         "terraform/environments/dev.tfvars",
         'cloudbuild_deploy = { branch = "^main$" }',
         'cloudbuild_deploy = { branch = "main" }',
@@ -166,6 +174,14 @@ BREAKAGES = [
         'permissions = ["bigquery.tables.get", "bigquery.tables.updatedata"]',
         "iam",
         "custom role table_writer names bigquery.tables.updatedata, which no predefined role has",
+    ),
+    (
+        "4: the deploy role grows a permission nothing needs",
+        IAM,
+        'permissions = ["composer.environments.get"]',
+        'permissions = ["composer.environments.get", "composer.environments.executeAirflowCommand"]',
+        "iam",
+        "custom role deploy_check gives deploy composer.environments.executeAirflowCommand",
     ),
     (
         "5: pull request builds run as the deploy account",

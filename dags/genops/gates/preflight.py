@@ -85,10 +85,9 @@ CHECKS: dict[str, Callable[[frozenset[str]], str | None]] = {
     "GENOPS_EVAL_THRESHOLDS": _thresholds,
     "GENOPS_COMPARISON_METRIC": _comparison_metric,
     "GENOPS_TOKEN_BUDGET": lambda produced: config.get_int("GENOPS_TOKEN_BUDGET") and None,
-    "GENOPS_EVAL_CONCURRENCY": lambda produced: config.get_int(
-        "GENOPS_EVAL_CONCURRENCY", minimum=1, maximum=config.EVAL_CONCURRENCY_MAX
-    )
-    and None,
+    "GENOPS_EVAL_CONCURRENCY": lambda produced: (
+        config.get_int("GENOPS_EVAL_CONCURRENCY", minimum=1, maximum=config.EVAL_CONCURRENCY_MAX) and None
+    ),
     "GENOPS_EXPERIMENT_NAME": _experiment_name,
     **{name: _model_name(name) for name in MODEL_SETTINGS},
 }

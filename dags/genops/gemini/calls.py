@@ -44,7 +44,7 @@ def _what(where: CallContext, call_kind: str, model: str) -> str:
 def count_config(generation_config: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The CountTokensConfig for a request sent with `generation_config`: its system instruction and tools."""
     picked = {key: generation_config[key] for key in INPUT_CONFIG_FIELDS if (generation_config or {}).get(key)}
-    return picked or None
+    return copy.deepcopy(picked) or None
 
 
 def generate(
@@ -62,12 +62,11 @@ def generate(
     `context` is the Airflow context to attribute the call to (default: the running task's); `client` a
     client from `genai_client` to reuse across many calls.
     """
-    where = CallContext.from_airflow(context)
-    client = client or genai_client(_what(where, GENERATE_CONTENT, model))
-    # A copy: google-genai rewrites response schemas in place, and callers reuse their config.
-    response = client.models.generate_content(model=model, contents=contents, config=copy.deepcopy(generation_config))
-    record_usage(response, call_kind=GENERATE_CONTENT, model=model, profile=profile, context=where)
-    return response
+
+    def send(genai):  # a copy: google-genai rewrites response schemas in place, and callers reuse their config
+        return genai.models.generate_content(model=model, contents=contents, config=copy.deepcopy(generation_config))
+
+    return _call(GENERATE_CONTENT, send, model=model, profile=profile, context=context, client=client)
 
 
 def count_tokens(
@@ -81,10 +80,16 @@ def count_tokens(
 ):
     """`models.count_tokens` for the request `generate` would send: the contents plus the system
     instruction and tools of `generation_config`. Returns the CountTokensResponse after recording it."""
+
+    def send(genai):
+        return genai.models.count_tokens(model=model, contents=contents, config=count_config(generation_config))
+
+    return _call(COUNT_TOKENS, send, model=model, profile=profile, context=context, client=client)
+
+
+def _call(call_kind: str, send, *, model: str, profile: str | None, context, client):
+    """Credentials, client, the call (`send(client)`), then its usage recorded: the one path of every call."""
     where = CallContext.from_airflow(context)
-    client = client or genai_client(_what(where, COUNT_TOKENS, model))
-    response = client.models.count_tokens(
-        model=model, contents=contents, config=copy.deepcopy(count_config(generation_config))
-    )
-    record_usage(response, call_kind=COUNT_TOKENS, model=model, profile=profile, context=where)
+    response = send(client or genai_client(_what(where, call_kind, model)))
+    record_usage(response, call_kind=call_kind, model=model, profile=profile, context=where)
     return response
