@@ -1,7 +1,8 @@
 """BigQuery jobs as strict as the service, on top of tests/dags/fakes.FakeBigQuery (checked configurations,
 real job objects): ids are unique (a second insert under one id is the real `google.api_core.exceptions.Conflict`)
-and valid, `get_job` finds earlier jobs, and `fail_after_load` makes the next waits for finished loads fail
-with a 503: the rows are in the table, the task does not know it (the worst moment for a retry)."""
+and valid, `get_job` finds earlier jobs, and `fail_after_load` makes the next waits for finished loads fail with a
+503 (`job.result()`, or the deferred operator's trigger polling `get_job_status`): the rows are in the
+table, the task does not know it (the worst moment for a retry)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,15 @@ class StrictBigQuery(FakeBigQuery):
             job.result()
         return job
 
+    async def get_job_status(self, job_id, project_id, location):
+        """What the deferred operator's trigger polls; fails first while `fail_after_load` lasts (the load ran)."""
+        from google.api_core.exceptions import ServiceUnavailable
+
+        if job_id in self.submitted and self.fail_after_load > 0:
+            self.fail_after_load -= 1
+            raise ServiceUnavailable(f"503 GET jobs/{job_id}: The service is currently unavailable.")
+        return await super().get_job_status(job_id, project_id, location)
+
     def get_job(self, job_id, project_id, location):
         from google.api_core.exceptions import NotFound
 
@@ -61,9 +71,15 @@ class StrictBigQuery(FakeBigQuery):
 
 
 def install_strict_bigquery(monkeypatch, bigquery: StrictBigQuery) -> StrictBigQuery:
-    from airflow.providers.google.cloud.hooks.bigquery import BigQueryHook
+    from airflow.providers.google.cloud.hooks.bigquery import BigQueryAsyncHook, BigQueryHook
     from google.auth.credentials import AnonymousCredentials
 
+    status = {"job_id", "project_id", "location"}
+    monkeypatch.setattr(
+        BigQueryAsyncHook,
+        "get_job_status",
+        checked_method(BigQueryAsyncHook.get_job_status, bigquery.get_job_status, supported=status),
+    )
     insert = {"configuration", "job_id", "project_id", "location", "nowait", "retry", "timeout"}
     monkeypatch.setattr(
         BigQueryHook, "insert_job", checked_method(BigQueryHook.insert_job, bigquery.insert_job, supported=insert)
