@@ -69,8 +69,8 @@ fmt: setup ## Format Python (ruff) and Terraform (terraform fmt)
 	terraform fmt -recursive terraform
 
 .PHONY: benchmark
-benchmark: setup ## Print the DAG parse-time table (cold, warm, peak memory) and check the targets
-	$(VENV)/bin/python scripts/benchmark_parse.py --check
+benchmark: setup setup-airflow2 ## Run Airflow's own DAG processor over dags/ on both pinned Airflows; print the parse table, check the targets
+	$(VENV)/bin/python scripts/benchmark_parse.py --check --venv $(VENV) --venv $(VENV_AF2)
 
 .PHONY: lock
 lock: setup ## Re-resolve requirements/*.txt from requirements/*.in as of LOCK_DATE

@@ -3,6 +3,8 @@ only if it passes the metric gate (GENOPS_EVAL_THRESHOLDS) and the prompt passes
 
 from __future__ import annotations
 
+import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
+
 from genops.core.compat import get_current_context, task
 from genops.core.dag_factory import lab_dag
 from genops.evaluation.scoring import EVAL_GENERATION_PROFILE, EVALUATED_METRICS

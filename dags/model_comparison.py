@@ -6,6 +6,7 @@ from __future__ import annotations
 # pre-imports it once in its parent ([dag_processor] parsing_pre_import_modules reads this file's airflow.*
 # imports) instead of every forked parse paying for it.
 import airflow.providers.google.cloud.transfers.gcs_to_bigquery  # noqa: F401
+import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
 
 from genops.core import config
 from genops.core.compat import get_current_context, task

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
+
 from genops.core import config
 from genops.core.compat import Param, get_current_context, task
 from genops.core.dag_factory import lab_dag

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
+
 from genops.core.dag_factory import lab_dag
 from genops.gates.tasks import preflight
 from genops.tuning.tasks import tuning_tasks

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
+
 from genops.core import config
 from genops.core.compat import get_current_context, task
 from genops.core.dag_factory import lab_dag

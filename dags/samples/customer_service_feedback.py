@@ -11,6 +11,7 @@ from functools import partial
 
 # The provider module LoadOnceGCSToBigQueryOperator extends, pre-imported by the DAG processor (model_comparison.py).
 import airflow.providers.google.cloud.transfers.gcs_to_bigquery  # noqa: F401
+import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
 
 from genops.core import config
 from genops.core.compat import task

@@ -7,6 +7,8 @@ schema and all four are checked before the insights report is written to GCS.
 
 from __future__ import annotations
 
+import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
+
 from genops.core import config
 from genops.core.compat import TaskGroup, task
 from genops.core.dag_factory import lab_dag

@@ -8,6 +8,8 @@ the run stay failed. Stage a clean file to see the run succeed without any Gemin
 
 from __future__ import annotations
 
+import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
+
 from genops.core.compat import task
 from genops.core.dag_factory import lab_dag
 from genops.samples.failure_explainer import explain_failure

@@ -7,6 +7,8 @@ line that says how to turn it on. Grounded answers are plain text and end here; 
 
 from __future__ import annotations
 
+import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
+
 from genops.core.dag_factory import lab_dag
 from genops.gemini import tasks as gemini
 from genops.samples import grounding

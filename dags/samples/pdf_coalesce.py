@@ -7,6 +7,8 @@ only checked text is translated, and only a checked translation is written.
 
 from __future__ import annotations
 
+import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
+
 from genops.core import config
 from genops.core.compat import task
 from genops.core.dag_factory import lab_dag
