@@ -40,9 +40,9 @@ def meets_thresholds(row: dict) -> bool:
     unreported = [miss.metric for miss in decision.misses if miss.value is None]
     if unreported:
         raise AirflowFailException(
-            f"GENOPS_EVAL_THRESHOLDS thresholds {unreported}, which the evaluation row of "
-            f"{row.get('model_config')!r} does not report; the gate cannot decide. Threshold only metrics the "
-            f"evaluation reports."
+            f"The metric gate cannot decide: GENOPS_EVAL_THRESHOLDS thresholds {unreported}, which the "
+            f"evaluation row of {row.get('model_config')!r} does not report. Threshold only metrics the evaluation "
+            f"reports."
         )
     return passed
 
