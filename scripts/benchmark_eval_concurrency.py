@@ -63,7 +63,11 @@ class Handler(BaseHTTPRequestHandler):
             self.server.rate_limited += bool(limited)
         time.sleep(self.server.latency)
         if limited:
-            error = {"code": 429, "message": "Resource exhausted. Please try again later.", "status": "RESOURCE_EXHAUSTED"}
+            error = {
+                "code": 429,
+                "message": "Resource exhausted. Please try again later.",
+                "status": "RESOURCE_EXHAUSTED",
+            }
             return self._send(429, {"error": error})
         prompt = request["contents"][0]["parts"][0]["text"]
         answer = "Summary of: " + prompt.rsplit("\n", 1)[-1][-60:]
@@ -109,7 +113,9 @@ def run(examples: list[dict], concurrency: int, server: StandIn) -> tuple[float,
     original, retrying.DEFAULT_BACKOFF = retrying.DEFAULT_BACKOFF, backoff
     try:
         started = time.perf_counter()
-        rows = generate_responses(examples, model="gemini-2.5-flash", concurrency=concurrency, client=client_for(server))
+        rows = generate_responses(
+            examples, model="gemini-2.5-flash", concurrency=concurrency, client=client_for(server)
+        )
         return time.perf_counter() - started, rows
     finally:
         retrying.DEFAULT_BACKOFF = original
@@ -135,7 +141,9 @@ def main() -> int:
     timings, ok = {}, True
     try:
         run(examples[:2], 2, server)  # warm-up: imports and the client's first connection are not timed
-        print(f"{args.examples} examples, {args.latency_ms:.0f} ms per request, 429 every {args.rate_limit_every or '-'}")
+        print(
+            f"{args.examples} examples, {args.latency_ms:.0f} ms per request, 429 every {args.rate_limit_every or '-'}"
+        )
         print("| concurrency | wall time | examples/s | speed-up | order kept, none lost |")
         print("| ---: | ---: | ---: | ---: | --- |")
         for concurrency in args.concurrency:
