@@ -99,13 +99,18 @@ tf-plan: ## Plan terraform/environments/<ENV>.tfvars into terraform/<ENV>.tfplan
 tf-apply: ## Apply the plan tf-plan saved: make tf-apply ENV=dev
 	bash scripts/terraform_env.sh apply "$(ENV)"
 
-.PHONY: deploy-dags verify-dags
-deploy-dags: ## Sync dags/ to an environment: make deploy-dags DAGS_PREFIX=gs://<bucket>/dags [DRY_RUN=1]
-	bash scripts/deploy_dags.sh $(if $(filter 1 true yes,$(DRY_RUN)),--dry-run) "$(DAGS_PREFIX)"
-verify-dags: ## Fail on DAG import errors: make verify-dags COMPOSER_ENV=<name> COMPOSER_REGION=<region>
+.PHONY: dag-ids deploy-dags verify-dags
+dag-ids: setup ## List dags/ DAG ids as the DAG processor parses them, into .build/dag_ids.json (the deploy's input)
+	$(VENV)/bin/python scripts/list_dag_ids.py dags -o .build/dag_ids.json
+deploy-dags: $(if $(filter 1 true yes,$(DRY_RUN)),,dag-ids) ## Deploy dags/ (lock, sync, release marker): make deploy-dags DAGS_PREFIX=gs://<bucket>/dags [DRY_RUN=1]
+	python3 scripts/deploy_dags.py $(if $(filter 1 true yes,$(DRY_RUN)),--dry-run,--dag-ids .build/dag_ids.json) "$(DAGS_PREFIX)"
+verify-dags: ## Wait until Airflow reports the deployed release on every DAG: make verify-dags COMPOSER_ENV=<name> COMPOSER_REGION=<region>
 	python3 scripts/verify_dags.py --environment "$(COMPOSER_ENV)" --location "$(COMPOSER_REGION)"
 
 .PHONY: pre-commit
-pre-commit: setup ## Install the git hooks and run every pre-commit hook on all files
+# The offline Terraform kit the hooks use (README, Pre-commit hooks): next to the checkout unless given.
+TERRAFORM_OFFLINE_KIT ?= $(abspath $(CURDIR)/../shared/terraform-offline)
+pre-commit: setup ## Install the git hook and run every hook on all files, offline (project venv + offline Terraform kit)
+	@test -x "$(TERRAFORM_OFFLINE_KIT)/activate" || { echo "make pre-commit: no offline Terraform kit at $(TERRAFORM_OFFLINE_KIT): pass TERRAFORM_OFFLINE_KIT=<dir> (see README, Pre-commit hooks)" >&2; exit 2; }
 	$(VENV)/bin/pre-commit install
-	$(VENV)/bin/pre-commit run --all-files
+	TERRAFORM_OFFLINE_KIT="$(TERRAFORM_OFFLINE_KIT)" $(VENV)/bin/pre-commit run --all-files

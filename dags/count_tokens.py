@@ -5,7 +5,7 @@ from __future__ import annotations
 import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
 
 from genops.core.dag_factory import lab_dag
-from genops.gates.tasks import within_budget
+from genops.gates.tasks import within_budget, within_daily_budget
 from genops.gemini import tasks as gemini
 from genops.gemini.profiles import PROFILES_BY_NAME
 from genops.gemini.prompts import SAMPLE_PROMPT
@@ -20,4 +20,5 @@ with lab_dag(
     count_tokens = gemini.count_tokens("count_tokens", profile=PROFILE, contents=[SAMPLE_PROMPT])
     generate = gemini.generate_content("generate", profile=PROFILE, contents=[SAMPLE_PROMPT])
 
+    within_daily_budget() >> count_tokens
     within_budget(count_tokens) >> generate

@@ -6,6 +6,7 @@ import airflow.providers.standard.decorators.python  # noqa: F401  @task's modul
 
 from genops.core.compat import task
 from genops.core.dag_factory import lab_dag
+from genops.gates.tasks import within_daily_budget
 from genops.gemini import tasks as gemini
 from genops.gemini.profiles import PROFILES
 from genops.gemini.prompts import SAMPLE_PROMPT
@@ -19,6 +20,7 @@ with lab_dag(
         profile.name: gemini.generate_content(f"generate_{profile.name}", profile=profile, contents=[SAMPLE_PROMPT])
         for profile in PROFILES
     }
+    within_daily_budget() >> [response.operator for response in responses.values()]
 
     @task
     def collect_responses(by_profile: dict[str, str]) -> dict[str, str]:

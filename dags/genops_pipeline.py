@@ -8,7 +8,7 @@ import airflow.providers.standard.decorators.python  # noqa: F401  @task's modul
 from genops.core.compat import get_current_context, task
 from genops.core.dag_factory import lab_dag
 from genops.evaluation.scoring import EVAL_GENERATION_PROFILE, EVALUATED_METRICS
-from genops.gates.tasks import meets_thresholds, preflight, within_budget
+from genops.gates.tasks import meets_thresholds, preflight, within_budget, within_daily_budget
 from genops.gemini import tasks as gemini
 from genops.gemini.prompts import SUMMARY_INSTRUCTION, build_prompt
 from genops.tuning.tasks import TUNED_ENDPOINT_KEY, tuning_tasks
@@ -57,5 +57,7 @@ with lab_dag(
     count_tokens = gemini.count_tokens("count_tokens", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint)
     generate = gemini.generate_content("generate", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint)
 
-    meets_thresholds(evaluate_tuned_model(tuned_endpoint)) >> count_tokens
+    evaluation = evaluate_tuned_model(tuned_endpoint)
+    within_daily_budget() >> evaluation  # the evaluation's answers are the first Gemini spend
+    meets_thresholds(evaluation) >> count_tokens
     within_budget(count_tokens) >> generate

@@ -15,7 +15,7 @@ from genops.core.dag_factory import lab_dag
 from genops.core.gcs_to_bigquery import LoadOnceGCSToBigQueryOperator
 from genops.evaluation import results
 from genops.evaluation.scoring import EVALUATED_METRICS
-from genops.gates.tasks import preflight
+from genops.gates.tasks import preflight, within_daily_budget
 from genops.gemini.profiles import PROFILES
 
 CONFIGURATIONS = [profile.name for profile in PROFILES]
@@ -69,6 +69,7 @@ with lab_dag(
         return {"model_config": best["model_config"], "model": best["model"], "metric": metric, "score": best[metric]}
 
     evaluations = evaluate.expand(model_config=CONFIGURATIONS)
+    within_daily_budget() >> evaluations
     # The provider's GCSToBigQueryOperator with a job id per run and task: a retry reattaches, never appends.
     load_to_bigquery = LoadOnceGCSToBigQueryOperator(
         task_id="load_to_bigquery",

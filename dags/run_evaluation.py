@@ -8,7 +8,7 @@ from genops.core import config
 from genops.core.compat import Param, get_current_context, task
 from genops.core.dag_factory import lab_dag
 from genops.evaluation.scoring import EVALUATED_METRICS
-from genops.gates.tasks import preflight
+from genops.gates.tasks import preflight, within_daily_budget
 
 with lab_dag(
     "run_evaluation",
@@ -59,4 +59,6 @@ with lab_dag(
     )
     examples = load_examples()
     checked >> examples
-    evaluate(generate_responses(examples))
+    responses = generate_responses(examples)
+    within_daily_budget() >> responses
+    evaluate(responses)

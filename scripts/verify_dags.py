@@ -1,102 +1,155 @@
 #!/usr/bin/env python3
-"""Fail when a Composer environment reports DAG import errors: the deploy build's last check.
+"""Prove a Composer environment parsed the release deployed to it: the deploy build's last step.
 
     scripts/verify_dags.py [--environment NAME] [--location REGION]     (make verify-dags)
 
-Runs `gcloud composer environments run NAME --location REGION dags list-import-errors -- -o json`
-and reads the JSON list it prints. Exit 0 when the list is empty, 1 when it names files (each file and
-the last line of its error are printed), 2 for bad input, 3 when the environment could not be asked.
+1. The Composer API (`gcloud composer environments describe`): the environment's airflowUri, DAG folder
+   (dagGcsPrefix) and imageVersion (Airflow 3 -> REST API v2, Airflow 2 -> v1).
+2. The release marker dags/.genops_release.json the deploy wrote: the release and the DAG ids it holds.
+3. The Airflow REST API with the caller's token (`gcloud auth print-access-token`), polled until every
+   DAG id of the marker carries the tag release:<release>, which the DAG factory stamps when the DAG
+   processor parses the file with that marker next to it. Passes only then, with no import error left.
 
-The DAG processor needs time to see a sync: the first check waits VERIFY_WAIT_SECONDS (default 0), and
-a check that finds errors or cannot reach the environment is repeated up to VERIFY_ATTEMPTS times
-(default 3), VERIFY_INTERVAL_SECONDS apart (default 60), so errors of files fixed by this deploy clear.
-Arguments default to COMPOSER_ENV and COMPOSER_REGION. Standard library only (Cloud SDK images).
+Fails (exit 1), naming files and errors: an import error Airflow recorded after the marker was written;
+an import error still there once every DAG reports the release; a DAG id of the marker missing from a
+file Airflow parsed at the release; the release not reported by every DAG id within VERIFY_TIMEOUT_SECONDS
+(default 900; the DAG processor rescans the folder every [dag_processor] refresh_interval, 300 s by
+default, then reparses each file every min_file_process_interval). Polls every VERIFY_INTERVAL_SECONDS
+(default 15). Exit 2 bad input, 3 the environment or its API could not be asked. Arguments default to
+COMPOSER_ENV and COMPOSER_REGION. Standard library only (runs in the Cloud SDK image).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import time
 
-OK, IMPORT_ERRORS, USAGE, UNREACHABLE = 0, 1, 2, 3
+from delivery import gcloud
+from delivery.airflow import AirflowApi, AirflowError, Dag, ImportError_, api_version
+from delivery.release import MARKER, Release, dags_prefix, parse_time, seconds_setting
+
+OK, FAILED, USAGE, UNREACHABLE = 0, 1, 2, 3
 
 
-def parse_import_errors(stdout: str) -> list[dict] | None:
-    """The list `dags list-import-errors -o json` printed, or None if stdout holds no such list.
-
-    gcloud may print other lines around Airflow's output, so the last line that starts a JSON list
-    is decoded from there on.
-    """
-    decoder = json.JSONDecoder()
-    lines = stdout.splitlines(keepends=True)
-    for start in reversed(range(len(lines))):
-        if not lines[start].lstrip().startswith("["):
-            continue
-        text = "".join(lines[start:]).lstrip()
-        try:
-            value, _ = decoder.raw_decode(text)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
-            return value
-    return None
+class CheckFailed(RuntimeError):
+    pass
 
 
-def describe(errors: list[dict]) -> str:
-    lines = [f"{len(errors)} DAG file(s) fail to import:"]
-    for error in errors:
-        trace = str(error.get("error", "")).strip().splitlines() or ["(no message)"]
-        lines.append(f"  {error.get('filepath', '?')}: {trace[-1]}")
-    return "\n".join(lines)
+class Unreachable(RuntimeError):
+    pass
 
 
-def check_once(environment: str, location: str) -> tuple[int, str]:
-    command = [
-        "gcloud",
-        "composer",
-        "environments",
-        "run",
-        environment,
-        "--location",
-        location,
-        "dags",
-        "list-import-errors",
-        "--",
-        "-o",
-        "json",
-    ]
-    print("+ " + " ".join(command), flush=True)
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        return UNREACHABLE, "gcloud is not on PATH: install the Google Cloud CLI, then run 'gcloud auth login'."
-    errors = parse_import_errors(result.stdout)
-    if errors is None:  # Airflow 3 exits 1 when it lists errors, so only a missing list means failure
-        tail = "\n".join((result.stderr.strip() or result.stdout.strip()).splitlines()[-10:])
-        return UNREACHABLE, (
-            f"could not list the import errors of environment {environment!r} in {location!r} "
-            f"(gcloud exit {result.returncode}):\n{tail}\n"
-            "Check the name and region (terraform output composer_environment) and that the caller has "
-            "roles/composer.user on the project."
+def describe(errors: list[ImportError_]) -> str:
+    return "\n".join(f"  {error.file}: {error.message}" for error in sorted(errors, key=lambda e: e.file))
+
+
+def pending(marker: Release, dags: dict[str, Dag]) -> dict[str, str]:
+    """DAG ids of the marker Airflow does not yet report at its release, each with why."""
+    reparsed_files = {dag.file for dag in dags.values() if marker.tag in dag.tags}
+    waiting = {}
+    for dag_id, file in sorted(marker.dags.items()):
+        dag = dags.get(dag_id)
+        if dag is None:
+            waiting[dag_id] = f"missing from {file}" if file in reparsed_files else f"not listed yet ({file})"
+        elif marker.tag not in dag.tags:
+            seen = [tag for tag in dag.tags if tag.startswith("release:")] or ["no release tag"]
+            waiting[dag_id] = f"at {', '.join(seen)}"
+    return waiting
+
+
+def evaluate(marker: Release, dags: dict[str, Dag], errors: list[ImportError_]) -> str | None:
+    """None while Airflow has not parsed the whole release; a success message once it has; CheckFailed."""
+    written = parse_time(marker.deployed_at)
+    fresh = [error for error in errors if parse_time(error.timestamp) >= written]
+    if fresh:
+        raise CheckFailed(
+            f"{len(fresh)} DAG file(s) of release {marker.release} fail to import in Airflow:\n{describe(fresh)}"
         )
+    waiting = pending(marker, dags)
+    missing = {dag_id: why for dag_id, why in waiting.items() if why.startswith("missing")}
+    if missing:
+        lines = "\n".join(f"  {dag_id}: {why}" for dag_id, why in missing.items())
+        raise CheckFailed(f"Airflow parsed release {marker.release} but these DAG ids are not there:\n{lines}")
+    if waiting:
+        return None
     if errors:
-        return IMPORT_ERRORS, describe(errors)
-    return OK, f"No DAG import errors in {environment} ({location})."
+        raise CheckFailed(f"Every DAG is at release {marker.release}, but import errors remain:\n{describe(errors)}")
+    return f"All {len(marker.dags)} DAGs parsed at release {marker.release}; no import errors."
 
 
-def _seconds(name: str, default: int) -> int:
-    raw = os.environ.get(name, str(default))
+def environment(name: str, location: str) -> tuple[AirflowApi, str]:
+    """The environment's Airflow REST API and its DAG folder, from the Composer API."""
     try:
-        value = int(raw)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise SystemExit(f"verify_dags: {name}={raw!r} must be a whole number of seconds, 0 or more.")
-    return value
+        env = gcloud.describe_environment(name, location)
+    except gcloud.GcloudError as error:
+        raise Unreachable(
+            f"{error}\nCheck the name and region (terraform output composer_environment) and that the caller may "
+            "get the environment (composer.environments.get)."
+        ) from error
+    config = env.get("config") or {}
+    uri, prefix = config.get("airflowUri"), config.get("dagGcsPrefix")
+    image = (config.get("softwareConfig") or {}).get("imageVersion", "")
+    if not uri or not prefix:
+        raise Unreachable(f"environment {name!r} reports no airflowUri/dagGcsPrefix yet (state {env.get('state')!r})")
+    try:
+        version = api_version(image)
+    except ValueError as error:
+        raise Unreachable(str(error)) from error
+    print(f"{name}: {image}, Airflow REST API {version} at {uri}, DAG folder {prefix}", flush=True)
+    return AirflowApi(uri, version, gcloud.access_token()), dags_prefix(prefix)
+
+
+def read_marker(prefix: str) -> Release:
+    content = gcloud.read_object(f"{prefix}/{MARKER}")
+    if content is None:
+        raise Unreachable(f"{prefix}/{MARKER} does not exist: deploy with scripts/deploy_dags.py first")
+    marker = Release.from_json(content)
+    if not marker.deployed_at or not marker.dags:
+        raise Unreachable(f"{prefix}/{MARKER} has no deployed_at or no DAG ids: redeploy")
+    return marker
+
+
+def check(name: str, location: str, *, timeout: float, interval: float) -> str:
+    api, prefix = environment(name, location)
+    marker = read_marker(prefix)
+    print(
+        f"Waiting up to {timeout:.0f}s for Airflow to report release {marker.release} ({marker.commit}) on "
+        f"{len(marker.dags)} DAG ids.",
+        flush=True,
+    )
+    deadline = time.monotonic() + timeout
+    last, waiting = "", {}
+    while True:
+        try:
+            dags, errors = api.dags(), api.import_errors()
+        except AirflowError as error:
+            if error.status in (401, 403):
+                raise Unreachable(
+                    f"{error}\nThe caller's token was refused: it needs access to the environment's Airflow UI/API "
+                    "(composer.environments.get and an Airflow role, see README, Troubleshooting)."
+                ) from error
+            dags, errors = None, []
+            status = f"Airflow REST API not answering: {error}"
+        if dags is not None:
+            result = evaluate(marker, dags, errors)
+            if result:
+                return result
+            waiting = pending(marker, dags)
+            status = f"{len(waiting)} of {len(marker.dags)} DAG ids not yet at release {marker.release}: " + ", ".join(
+                f"{dag_id} ({why})" for dag_id, why in list(waiting.items())[:5]
+            )
+        if status != last:
+            print(status, flush=True)
+            last = status
+        if time.monotonic() + interval > deadline:
+            lines = "\n".join(f"  {dag_id}: {why}" for dag_id, why in waiting.items()) or f"  {status}"
+            raise CheckFailed(
+                f"Airflow did not report release {marker.release} on every DAG within {timeout:.0f}s:\n{lines}"
+                + (f"\nImport errors:\n{describe(errors)}" if errors else "")
+            )
+        time.sleep(interval)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,23 +165,22 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return USAGE
-    wait = _seconds("VERIFY_WAIT_SECONDS", 0)
-    attempts = max(1, _seconds("VERIFY_ATTEMPTS", 3))
-    interval = _seconds("VERIFY_INTERVAL_SECONDS", 60)
-
-    if wait:
-        print(f"Waiting {wait}s for the DAG processor to parse the synced files.", flush=True)
-        time.sleep(wait)
-    status, message = UNREACHABLE, ""
-    for attempt in range(1, attempts + 1):
-        status, message = check_once(args.environment, args.location)
-        print(message, flush=True)
-        if status == OK:
-            return OK
-        if attempt < attempts:
-            print(f"Check {attempt}/{attempts} failed; checking again in {interval}s.", flush=True)
-            time.sleep(interval)
-    return status
+    try:
+        timeout = seconds_setting("VERIFY_TIMEOUT_SECONDS", 900)
+        interval = seconds_setting("VERIFY_INTERVAL_SECONDS", 15)
+    except ValueError as error:
+        print(f"verify_dags: {error}", file=sys.stderr)
+        return USAGE
+    try:
+        gcloud.require_gcloud()
+        print(check(args.environment, args.location, timeout=timeout, interval=interval), flush=True)
+    except CheckFailed as error:
+        print(f"verify_dags: {error}", flush=True)
+        return FAILED
+    except (Unreachable, gcloud.GcloudError) as error:
+        print(f"verify_dags: {error}", file=sys.stderr, flush=True)
+        return UNREACHABLE
+    return OK
 
 
 if __name__ == "__main__":

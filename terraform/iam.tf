@@ -41,8 +41,8 @@ locals {
     }
     table_writer = {
       title       = "GenOps table writer"
-      description = "Appends rows to one table with load jobs (WRITE_APPEND, CREATE_NEVER); cannot delete, recreate or reshape it."
-      permissions = ["bigquery.tables.get", "bigquery.tables.updateData"]
+      description = "Appends rows to one table with load jobs (WRITE_APPEND, CREATE_NEVER) or streaming inserts, and reads it back (the daily spend gate's query); cannot delete, recreate or reshape it."
+      permissions = ["bigquery.tables.get", "bigquery.tables.getData", "bigquery.tables.updateData"]
     }
   }
 

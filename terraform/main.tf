@@ -56,6 +56,8 @@ module "bigquery" {
   kms_key_name        = module.cmek.kms_key_name
   deletion_protection = var.deletion_protection
   sample_tables       = local.sample_tables
+  usage_table_id      = var.genops_usage_table
+  usage_table_schema  = local.usage_schema
 }
 
 module "composer" {
@@ -105,6 +107,9 @@ module "composer" {
     search_data_store        = var.genops_search_data_store
     airflow_api_url          = var.genops_airflow_api_url
     translation_language     = var.genops_translation_language
+    usage_table              = module.bigquery.usage_table_id
+    daily_token_budget       = var.genops_daily_token_budget
+    daily_cost_budget_usd    = var.genops_daily_cost_budget_usd
   }
 }
 

@@ -78,6 +78,7 @@ output "iam_grants" {
     module.cmek.iam_grants,
     module.storage.iam_grants,
     module.composer.iam_grants,
+    module.monitoring.iam_grants,
   )
 }
 

@@ -1,7 +1,7 @@
 """One contract between the Terraform, the DAGs and the Cloud Build pipeline.
 
 Each `*_problems(root)` reads one agreement from a repository tree (python-hcl2 for Terraform, the DAG
-config module and DAG sources, cloudbuild.yaml, scripts/deploy_dags.sh) and lists every disagreement.
+config module and DAG sources, cloudbuild.yaml, scripts/deploy_dags.py) and lists every disagreement.
 The real tree must have none; the second half of this file breaks each agreement in one place, in a
 scratch copy, and shows the contract notices.
 """
@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from genops.evaluation import results
-from tests.delivery.support import BUILTIN_SUBSTITUTIONS, REPO, install_fake_gcloud, substitutions_used
+from tests.delivery.support import BUILTIN_SUBSTITUTIONS, REPO, substitutions_used
 from tests.terraform import hcl_tree
 from tests.terraform.hcl_tree import blocks, file_reference, locals_of, variable_default
 
@@ -126,9 +126,37 @@ def substitution_problems(root: Path) -> list[str]:
     ]
 
 
+# What the triggers pass (issue 10's contract) and the deploy-guard step reads: the deploy trigger's ref pattern,
+# the environment label and the branch a release tag must be on.
+TRIGGER_SUBSTITUTIONS = (
+    "_DEPLOY",
+    "_DEPLOY_REF",
+    "_ENVIRONMENT",
+    "_RELEASE_BRANCH",
+    "_DAGS_PREFIX",
+    "_COMPOSER_ENV",
+    "_COMPOSER_REGION",
+)
+GUARD_READS = {
+    "DEPLOY": "$_DEPLOY",
+    "DEPLOY_REF": "$_DEPLOY_REF",
+    "RELEASE_BRANCH": "$_RELEASE_BRANCH",
+    "TRIGGER_NAME": "$TRIGGER_NAME",
+    "BRANCH_NAME": "$BRANCH_NAME",
+    "TAG_NAME": "$TAG_NAME",
+    "COMMIT_SHA": "$COMMIT_SHA",
+}
+
+
+def _trigger_passes(root: Path) -> set[str]:
+    return set(_block(root, "resource", ("google_cloudbuild_trigger", "this"), "modules/cloudbuild")["substitutions"])
+
+
 def deploy_branch_problems(root: Path) -> list[str]:
     """Only the deploy trigger (pushes, as the deploy account) sets _DEPLOY=true; it passes cloudbuild.yaml the
-    very branch or tag regex it fires on as _DEPLOY_REF; pull requests run as the test account."""
+    very branch or tag regex it fires on as _DEPLOY_REF, with _ENVIRONMENT and _RELEASE_BRANCH; pull requests run
+    as the test account; and the build's first step (deploy-guard) decides from exactly those and the ref that
+    started it."""
     problems = []
     module = _terraform(root, "modules/cloudbuild")
     triggers = locals_of(module)["triggers"]
@@ -158,6 +186,17 @@ def deploy_branch_problems(root: Path) -> list[str]:
             f"cloudbuild.yaml defaults _DEPLOY_REF to {guard!r} but the deploy trigger fires on {default!r} "
             "(cloudbuild_deploy default)"
         )
+    missing = [name for name in TRIGGER_SUBSTITUTIONS if name not in _trigger_passes(root)]
+    if missing:
+        problems.append(f"terraform/modules/cloudbuild triggers do not pass {', '.join(missing)}")
+    build = yaml.safe_load((root / "cloudbuild.yaml").read_text())
+    guard_step = next((s for s in build["steps"] if s.get("id") == "deploy-guard"), None)
+    env = dict(entry.split("=", 1) for entry in (guard_step or {}).get("env", []))
+    for name, value in GUARD_READS.items():
+        if env.get(name) != value:
+            problems.append(f"the deploy-guard step must pass {name}={value} (has {env.get(name)!r})")
+    if "_DEPLOY_BRANCH" in (root / "cloudbuild.yaml").read_text():
+        problems.append("cloudbuild.yaml still uses _DEPLOY_BRANCH (replaced by _DEPLOY_REF)")
     return problems
 
 
@@ -186,19 +225,19 @@ def schema_problems(root: Path, dag_schema_file: Path) -> list[str]:
 
 
 def deploy_accepts(root: Path, prefix: str, scratch: Path) -> bool:
-    """Whether scripts/deploy_dags.sh (dry run, fake gcloud) agrees to sync to that prefix."""
-    fake = install_fake_gcloud(scratch)
+    """Whether scripts/deploy_dags.py (dry run) accepts that prefix: it checks the target before it looks for
+    gcloud, so without gcloud on PATH an accepted target ends in "gcloud is not on PATH"."""
     empty = scratch / "empty"
-    empty.mkdir()
+    empty.mkdir(parents=True)
     result = subprocess.run(
-        ["bash", str(root / "scripts" / "deploy_dags.sh"), "--dry-run", "--source", str(empty), prefix],
-        env=fake.env(),
+        [sys.executable, str(root / "scripts" / "deploy_dags.py"), "--dry-run", "--source", str(empty), prefix],
+        env={"PATH": str(Path(sys.executable).parent)},
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
-    return result.returncode == 0 and bool(fake.calls())
+    return result.returncode == 1 and "gcloud is not on PATH" in result.stderr
 
 
 def dag_prefix_problems(root: Path, scratch: Path) -> list[str]:
@@ -231,11 +270,11 @@ def dag_prefix_problems(root: Path, scratch: Path) -> list[str]:
 
     if not deploy_accepts(root, COMPOSER_DAG_PREFIX, scratch / "accepted"):
         problems.append(
-            f"scripts/deploy_dags.sh refuses {COMPOSER_DAG_PREFIX}, the shape of the prefix the triggers pass"
+            f"scripts/deploy_dags.py refuses {COMPOSER_DAG_PREFIX}, the shape of the prefix the triggers pass"
         )
     for i, other in enumerate(OTHER_PREFIXES):
         if deploy_accepts(root, other, scratch / f"other-{i}"):
-            problems.append(f"scripts/deploy_dags.sh accepts {other}, which is not the environment's DAG folder")
+            problems.append(f"scripts/deploy_dags.py accepts {other}, which is not the environment's DAG folder")
     (prefix_variable,) = [
         b.body for b in blocks("variable", _terraform(root, "modules/cloudbuild")) if b.labels == ("dag_gcs_prefix",)
     ]
@@ -245,11 +284,10 @@ def dag_prefix_problems(root: Path, scratch: Path) -> list[str]:
         problems.append(f"terraform/modules/cloudbuild rejects {COMPOSER_DAG_PREFIX} ({pattern})")
 
     body = next(s for s in yaml.safe_load((root / "cloudbuild.yaml").read_text())["steps"] if s["id"] == "deploy-dags")
-    if (
-        "DAGS_PREFIX=$_DAGS_PREFIX" not in body.get("env", [])
-        or 'deploy_dags.sh "$$DAGS_PREFIX"' not in body["args"][1]
+    if "DAGS_PREFIX=$_DAGS_PREFIX" not in body.get("env", []) or not re.search(
+        r'scripts/deploy_dags\.py [^\n]*(\\\n[^\n]*)*"\$\$DAGS_PREFIX"', body["args"][1]
     ):
-        problems.append("the deploy-dags step must pass $_DAGS_PREFIX to scripts/deploy_dags.sh")
+        problems.append("the deploy-dags step must pass $_DAGS_PREFIX to scripts/deploy_dags.py")
     return problems
 
 
@@ -303,7 +341,7 @@ def test_every_substitution_the_build_uses_is_declared_and_every_declared_one_is
     assert not problems, "\n".join(problems)
 
 
-def test_only_the_deploy_branch_trigger_deploys():
+def test_only_the_deploy_trigger_deploys_from_the_refs_it_fires_on():
     problems = deploy_branch_problems(REPO)
     assert not problems, "\n".join(problems)
 
@@ -340,7 +378,8 @@ def scratch_copy(tmp_path: Path) -> Path:
     shutil.copytree(REPO / "terraform", root / "terraform", ignore=ignore)
     shutil.copytree(REPO / "dags", root / "dags", ignore=ignore)
     (root / "scripts").mkdir()
-    shutil.copy(REPO / "scripts" / "deploy_dags.sh", root / "scripts")
+    shutil.copy(REPO / "scripts" / "deploy_dags.py", root / "scripts")
+    shutil.copytree(REPO / "scripts" / "delivery", root / "scripts" / "delivery", ignore=ignore)
     shutil.copy(REPO / "cloudbuild.yaml", root)
     return root
 
@@ -420,8 +459,8 @@ BREAKAGES = [
     (
         "the build uses an unescaped shell variable",
         "cloudbuild.yaml",
-        'deploy_dags.sh "$$DAGS_PREFIX"',
-        'deploy_dags.sh "$DAGS_PREFIX"',
+        '--build-id "$$BUILD" "$$DAGS_PREFIX"',
+        '--build-id "$$BUILD" "$DAGS_PREFIX"',
         "substitutions",
         [
             "cloudbuild.yaml uses $DAGS_PREFIX, which is not a Cloud Build substitution "
@@ -429,15 +468,12 @@ BREAKAGES = [
         ],
     ),
     (
-        "the guard names another branch",
+        "the guard stops reading the trigger's ref pattern",
         "cloudbuild.yaml",
-        "_DEPLOY_REF: ^main$",
-        "_DEPLOY_REF: ^master$",
+        "DEPLOY_REF=$_DEPLOY_REF",
+        "DEPLOY_REF=^main$",
         "deploy_branch",
-        [
-            "cloudbuild.yaml defaults _DEPLOY_REF to '^master$' but the deploy trigger fires on '^main$' "
-            "(cloudbuild_deploy default)"
-        ],
+        ["the deploy-guard step must pass DEPLOY_REF=$_DEPLOY_REF (has '^main$')"],
     ),
     (
         "the deploy trigger passes a fixed ref",
@@ -474,20 +510,20 @@ BREAKAGES = [
         ],
     ),
     (
-        "deploy_dags.sh refuses the Composer prefix",
-        "scripts/deploy_dags.sh",
-        "/dags/?$'",
-        "/dag-files/?$'",
+        "deploy_dags.py refuses the Composer prefix",
+        "scripts/delivery/release.py",
+        '/dags/?$")',
+        '/dag-files/?$")',
         "dag_prefix",
-        [f"scripts/deploy_dags.sh refuses {COMPOSER_DAG_PREFIX}, the shape of the prefix the triggers pass"],
+        [f"scripts/deploy_dags.py refuses {COMPOSER_DAG_PREFIX}, the shape of the prefix the triggers pass"],
     ),
     (
-        "deploy_dags.sh accepts any prefix",
-        "scripts/deploy_dags.sh",
-        "/dags/?$'",
-        "/.*$'",
+        "deploy_dags.py accepts any prefix",
+        "scripts/delivery/release.py",
+        '/dags/?$")',
+        '/.*$")',
         "dag_prefix",
-        [f"scripts/deploy_dags.sh accepts {p}, which is not the environment's DAG folder" for p in OTHER_PREFIXES[1:]],
+        [f"scripts/deploy_dags.py accepts {p}, which is not the environment's DAG folder" for p in OTHER_PREFIXES[1:]],
     ),
     (
         "the triggers pass another prefix",

@@ -28,6 +28,7 @@ variables {
     eval_concurrency  = 16
     samples_prefix    = "samples", feedback_table = "f", video_scenes_table = "v", insights_source_table = ""
     search_data_store = "", airflow_api_url = "", translation_language = "Spanish"
+    usage_table       = "gemini_usage", daily_token_budget = "", daily_cost_budget_usd = ""
   }
 }
 

@@ -33,6 +33,7 @@ run "grants" {
       "table ${output.bigquery_table_id} ${var.roles}table_writer",
       "table ${output.bigquery_sample_tables["customer_feedback"]} ${var.roles}table_writer",
       "table ${output.bigquery_sample_tables["video_scenes"]} ${var.roles}table_writer",
+      "table ${output.monitoring.usage_table} ${var.roles}table_writer",
     ])
     error_message = "The Composer account holds composer.worker, aiplatform.user and bigquery.jobUser on the project, objectAdmin on the data bucket and only the table writer role on each table (no dataset role that could drop tables)."
   }

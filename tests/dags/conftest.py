@@ -40,6 +40,23 @@ def dagbag(airflow_db):
     return DagBag(dag_folder=str(DAGS_FOLDER), include_examples=False)
 
 
+def like_google_auth_default(answer):
+    """A stand-in for google.auth.default: each call is bound to the real function's signature (a wrong
+    argument raises TypeError as it would), then `answer(arguments)` returns or raises what ADC would."""
+    import inspect
+
+    from google.auth import _default
+
+    signature = inspect.signature(_default.default)  # the real one, whatever google.auth.default is patched to
+
+    def default(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return answer(dict(bound.arguments))
+
+    return default
+
+
 @pytest.fixture(autouse=True)
 def google_credentials(monkeypatch):
     """Credentials resolve as on Composer (ADC), with no network; tests of the missing case make it raise."""
@@ -48,7 +65,9 @@ def google_credentials(monkeypatch):
 
     from genops.core import credentials
 
-    monkeypatch.setattr(google.auth, "default", lambda *args, **kwargs: (AnonymousCredentials(), None))
+    monkeypatch.setattr(
+        google.auth, "default", like_google_auth_default(lambda arguments: (AnonymousCredentials(), None))
+    )
     monkeypatch.setattr(credentials, "_checked", set())
     return monkeypatch
 
@@ -58,12 +77,12 @@ def no_credentials(google_credentials):
     """What google.auth.default() does on a laptop that never ran `gcloud auth application-default login`."""
     from google.auth.exceptions import DefaultCredentialsError
 
-    def default(*args, **kwargs):
+    def missing(arguments):
         raise DefaultCredentialsError(
             "Your default credentials were not found. To set up Application Default Credentials, see https://x."
         )
 
-    google_credentials.setattr("google.auth.default", default)
+    google_credentials.setattr("google.auth.default", like_google_auth_default(missing))
     return google_credentials
 
 
@@ -92,3 +111,30 @@ def reuse_in_process_execution_api():
     supervisor.in_process_api_server = lambda: shared
     yield
     supervisor.in_process_api_server = original
+
+
+@pytest.fixture(autouse=True)
+def bigquery_standin(monkeypatch):
+    """Every Gemini call a DAG makes in a test lands in a local usage ledger: the real google-cloud-bigquery
+    client against a stand-in of `genops-test-project.genops.gemini_usage` (never the network). The client
+    library is imported only when a test writes or reads the ledger."""
+    from genops.usage import bigquery, ledger
+    from tests.dags.usage.bigquery_standin import BigQueryStandIn, serve
+
+    standin = BigQueryStandIn(TEST_SETTINGS["GENOPS_PROJECT_ID"], "genops", "gemini_usage")
+    server, url = serve(standin)
+
+    def client(what: str):
+        from google.api_core.client_options import ClientOptions
+        from google.auth.credentials import AnonymousCredentials
+        from google.cloud import bigquery as bq
+
+        return bq.Client(
+            project=standin.project, credentials=AnonymousCredentials(), client_options=ClientOptions(api_endpoint=url)
+        )
+
+    monkeypatch.setattr(bigquery, "client", client)
+    monkeypatch.setattr(ledger, "LEDGER", ledger.Ledger(sleep=lambda seconds: None))  # no real backoff waits
+    yield standin
+    server.shutdown()
+    server.server_close()

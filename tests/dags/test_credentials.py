@@ -6,6 +6,7 @@ import pytest
 
 from genops.core import credentials
 from genops.core.compat import AirflowFailException
+from tests.dags.conftest import like_google_auth_default
 from tests.dags.fakes import install_fake_genai
 from tests.dags.runner import run_dag
 
@@ -31,13 +32,13 @@ def test_missing_credentials_fail_without_retry_and_say_how_to_provide_them(no_c
 def test_credentials_found_pass_and_are_checked_once_per_connection(google_credentials):
     calls = []
 
-    def default(*args, **kwargs):
+    def found(arguments):
         from google.auth.credentials import AnonymousCredentials
 
-        calls.append(kwargs.get("scopes"))
+        calls.append(arguments["scopes"])
         return AnonymousCredentials(), None
 
-    google_credentials.setattr("google.auth.default", default)
+    google_credentials.setattr("google.auth.default", like_google_auth_default(found))
     credentials.require_google_credentials()
     credentials.require_google_credentials()
 
@@ -72,3 +73,20 @@ def test_evaluation_helper_without_credentials_fails_naming_the_fix(genops_env, 
     with pytest.raises(credentials.MissingCredentialsError) as err:
         generate_responses([{"instruction": "i", "context": "c", "reference": "r"}], model="gemini-2.5-flash")
     _says_how_to_fix(str(err.value))
+
+
+def test_provider_operators_check_credentials_before_they_build_a_client(dagbag, no_credentials):
+    """The loads are the provider's GCSToBigQueryOperator, with the credentials check as their pre_execute."""
+    loads = [("model_comparison", "load_to_bigquery"), ("customer_service_feedback", "load_feedback")]
+    loads += [("mp4_summary", "load_scenes")]
+    for dag_id, task_id in loads:
+        assert dagbag.get_dag(dag_id).get_task(task_id)._pre_execute_hook is credentials.check_before_execute
+    load = dagbag.get_dag("model_comparison").get_task("load_to_bigquery")
+
+    class _TaskInstance:
+        task_id = "load_to_bigquery"
+
+    with pytest.raises(credentials.MissingCredentialsError) as err:
+        load._pre_execute_hook({"ti": _TaskInstance(), "task": load})
+    _says_how_to_fix(str(err.value))
+    assert "task 'load_to_bigquery' (GCSToBigQueryOperator)" in str(err.value)

@@ -62,15 +62,17 @@ def test_dag_follows_platform_rules(dag):
 def _in_fresh_process(module: str, *args: str) -> str:
     """Run `python -m module args` with the repository and dags/ on the path, without this session's Airflow env."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", module, *args],
         cwd=REPO,
         env={**env, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'dags'}"},
         capture_output=True,
         text=True,
         timeout=300,
-        check=True,
-    ).stdout
+        check=False,
+    )
+    assert done.returncode == 0, f"{module} exited {done.returncode}:\n{done.stderr[-3000:]}"
+    return done.stdout
 
 
 def _serialized_in_fresh_process(out_file) -> dict:

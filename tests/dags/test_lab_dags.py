@@ -38,7 +38,12 @@ def test_budget_gate_lets_generation_run_under_budget(dagbag, genops_env):
     genops_env.setenv("GENOPS_TOKEN_BUDGET", "100")
     result = run_dag(dagbag.get_dag("count_tokens"))
 
-    assert result.task_states == {"count_tokens": "success", "within_budget": "success", "generate": "success"}
+    assert result.task_states == {
+        "within_daily_budget": "success",
+        "count_tokens": "success",
+        "within_budget": "success",
+        "generate": "success",
+    }
     assert genai.client.methods_called() == ["count_tokens", "generate_content"]
     assert result.xcom("within_budget", key="decision")["passed"] is True
 
@@ -74,7 +79,12 @@ def test_a_transient_gemini_error_is_retried_by_the_tasks_own_retries(dagbag, ge
     with caplog.at_level(logging.INFO, logger="genops.gemini.usage"):
         result = run_dag(dag, retries=True)
 
-    assert result.task_states == {"count_tokens": "success", "within_budget": "success", "generate": "success"}
+    assert result.task_states == {
+        "within_daily_budget": "success",
+        "count_tokens": "success",
+        "within_budget": "success",
+        "generate": "success",
+    }
     assert result.try_numbers()["generate"] == 2
     assert genai.client.methods_called() == ["count_tokens", "generate_content", "generate_content"]
     assert result.xcom("generate").endswith("[gemini-2.5-flash]")

@@ -23,8 +23,9 @@ PACKAGE = "genops"
 # Subpackage -> the other subpackages it may import. Reads as the layering: core at the bottom, samples on top.
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "core": frozenset(),
-    "gemini": frozenset({"core"}),
-    "gates": frozenset({"core", "gemini"}),  # preflight asks Gemini whether the configured models exist
+    "usage": frozenset({"core"}),
+    "gemini": frozenset({"core", "usage"}),
+    "gates": frozenset({"core", "usage", "gemini"}),  # preflight asks Gemini whether the configured models exist
     "tuning": frozenset({"core", "gemini"}),
     "evaluation": frozenset({"core", "gemini"}),
     "samples": frozenset({"core", "gemini", "gates", "evaluation"}),
@@ -147,7 +148,8 @@ def _append(path: Path, line: str) -> None:
         (
             "genops/gates/decisions.py",
             "def f():\n    from genops.evaluation import results",  # lazy imports count too
-            "genops.gates.decisions imports genops.evaluation.results: genops.gates may import only ['core', 'gemini']",
+            "genops.gates.decisions imports genops.evaluation.results: "
+            "genops.gates may import only ['core', 'gemini', 'usage']",
         ),
         (
             "genops/core/storage.py",
@@ -176,6 +178,7 @@ def test_a_wrong_import_is_reported(scratch, file, line, problem):
 def test_a_module_outside_the_subpackages_is_reported(scratch):
     (scratch / "genops" / "helpers.py").write_text('"""Loose."""\n')
     assert layering_problems(scratch) == [
-        "genops.helpers sits outside the subpackages ['core', 'evaluation', 'gates', 'gemini', 'samples', 'tuning']; "
+        "genops.helpers sits outside the subpackages ['core', 'evaluation', 'gates', 'gemini', 'samples', 'tuning', "
+        "'usage']; "
         "move it into one"
     ]

@@ -1,13 +1,9 @@
-"""Helpers for the delivery and contract tests: the build file, Cloud Build's substitution rules, a fake gcloud."""
+"""Helpers for the delivery and contract tests: the build file, Cloud Build's substitution rules, running steps."""
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +11,6 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 CLOUDBUILD = REPO / "cloudbuild.yaml"
-FAKE_GCLOUD = Path(__file__).with_name("fake_gcloud.py")
 
 # Cloud Build's own substitutions (https://cloud.google.com/build/docs/configuring-builds/substitute-variable-values);
 # the underscore ones exist for pull request builds only.
@@ -78,63 +73,20 @@ def substitute(text: str, values: dict[str, str]) -> str:
     return _REFERENCE.sub(replace, text)
 
 
-@dataclass(frozen=True)
-class FakeGcloud:
-    """`gcloud` first on PATH (tests/delivery/fake_gcloud.py), its call log, and the folder standing in for GCS."""
-
-    bin: Path
-    log: Path
-    gcs: Path
-
-    def env(self, **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("FAKE_", "DAGS_PREFIX", "COMPOSER_"))}
-        env.update(
-            PATH=f"{self.bin}{os.pathsep}{os.environ['PATH']}",
-            FAKE_GCLOUD_LOG=str(self.log),
-            FAKE_GCS_ROOT=str(self.gcs),
-            VERIFY_WAIT_SECONDS="0",
-            VERIFY_INTERVAL_SECONDS="0",
-        )
-        env.update(extra)
-        return env
-
-    def calls(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.log.read_text().splitlines()] if self.log.exists() else []
-
-    def objects(self, bucket: str) -> dict[str, bytes]:
-        root = self.gcs / bucket
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-    def put(self, url: str, content: bytes = b"x") -> None:
-        path = self.gcs / url.removeprefix("gs://")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-
-
-def install_fake_gcloud(directory: Path) -> FakeGcloud:
-    fake = FakeGcloud(directory / "bin", directory / "gcloud-calls.jsonl", directory / "gcs")
-    fake.bin.mkdir(parents=True)
-    fake.gcs.mkdir()
-    launcher = fake.bin / "gcloud"
-    launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_GCLOUD}" "$@"\n')
-    launcher.chmod(0o755)
-    return fake
-
-
 def run(command: list[str], env: dict[str, str], cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, timeout=600, check=False)
 
 
 def run_step(
-    build: dict[str, Any], step_id: str, env: dict[str, str], **given: str
+    build: dict[str, Any], step_id: str, env: dict[str, str], cwd: Path = REPO, **given: str
 ) -> subprocess.CompletedProcess[str]:
-    """Run a `bash -c` step as Cloud Build would: substitutions (the file's defaults, then `given`, which
-    also sets built-ins such as BRANCH_NAME) applied to its env and script, from the repository root."""
+    """Run a step's entrypoint and args as Cloud Build would: substitutions (the file's defaults, then `given`,
+    which also sets built-ins such as BRANCH_NAME) applied to its env and args, from CWD (the /workspace)."""
     spec = step(build, step_id)
-    assert spec.get("entrypoint") == "bash" and spec["args"][0] == "-c", f"{step_id} is not a bash -c step"
     values = {**{k: str(v) for k, v in build.get("substitutions", {}).items()}, **given}
     step_env = dict(env)
     for entry in spec.get("env", []):
         name, _, value = substitute(entry, values).partition("=")
-        step_env[name] = value
-    return run(["bash", "-c", substitute(spec["args"][1], values)], step_env)
+        if name != "PATH":  # the image's PATH; here the machine's
+            step_env[name] = value
+    return run([spec["entrypoint"], *(substitute(str(a), values) for a in spec["args"])], step_env, cwd=cwd)

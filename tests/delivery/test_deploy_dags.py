@@ -1,33 +1,25 @@
-"""scripts/deploy_dags.sh with a fake gcloud: refusals, the exact rsync, what a sync uploads, deletes and keeps."""
+"""scripts/deploy_dags.py with the real gcloud against the Storage emulator: refusals, what a sync uploads,
+deletes and keeps, the release marker, and an unchanged tree uploading nothing."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
-import time
+import subprocess
+import sys
+import urllib.parse
 
 import pytest
 
 from tests.delivery.support import REPO, run
 
-SCRIPT = REPO / "scripts" / "deploy_dags.sh"
-BUCKET = "us-central1-genops-dev-1a2b3c4d-bucket"  # the shape of a Composer environment's bucket
-TARGET = f"gs://{BUCKET}/dags"
+sys.path.insert(0, str(REPO / "scripts"))
+from delivery import release  # noqa: E402  (scripts/ is not a package)
 
-
-def deploy(fake, *args, **env):
-    return run(["bash", str(SCRIPT), *args], fake.env(**env))
-
-
-def rsync_calls(fake):
-    return [c for c in fake.calls() if c["argv"][:2] == ["storage", "rsync"]]
-
-
-def exclude_of(call) -> re.Pattern:
-    (flag,) = [a for a in call["argv"] if a.startswith("--exclude=")]
-    return re.compile(flag.removeprefix("--exclude="))
-
+SCRIPT = REPO / "scripts" / "deploy_dags.py"
+MARKER, LOCK = f"dags/{release.MARKER}", f"dags/{release.LOCK}"
 
 DEPLOYED = {
     "count_tokens.py",
@@ -37,7 +29,8 @@ DEPLOYED = {
     "genops/data/sft_train.jsonl",
     "samples/pdf_coalesce.py",
 }
-# What a working copy accumulates next to the DAG files, and Composer's own monitoring DAG.
+# What a working copy accumulates next to the DAG files, Composer's own monitoring DAG, and the deploy's own
+# objects (a stray local copy must never replace the bucket's).
 NOT_DEPLOYED = {
     "__pycache__/count_tokens.cpython-311.pyc",
     "genops/__pycache__/config.cpython-311.pyc",
@@ -47,7 +40,31 @@ NOT_DEPLOYED = {
     "test_scratch.py",
     "genops/conftest.py",
     "airflow_monitoring.py",
+    release.MARKER,
+    release.LOCK,
 }
+# Objects of the environment's bucket a deploy must leave exactly as they are.
+OTHERS = {
+    "data/keep.csv": b"data",
+    "plugins/plugin.py": b"plugin",
+    "logs/dag_id=x/attempt=1.log": b"log",
+    "dags-backup/old.py": b"backup",
+    "dags/airflow_monitoring.py": b"composer's",
+}
+
+
+def deploy(cloud, *args, **env):
+    return run([sys.executable, str(SCRIPT), *args], cloud.env(**env))
+
+
+def listing(tmp_path, dags=None, errors=None):
+    path = tmp_path / "dag_ids.json"
+    path.write_text(json.dumps({"dags": dags or {"count_tokens": "count_tokens.py"}, "import_errors": errors or {}}))
+    return path
+
+
+def release_args(name="v1.0.0", commit="a" * 40, started_at="2026-11-30T10:00:00+00:00"):
+    return ["--release", name, "--commit", commit, "--started-at", started_at]
 
 
 @pytest.fixture
@@ -61,163 +78,209 @@ def tree(tmp_path):
     return root
 
 
-def test_refuses_to_run_without_a_target(fake_gcloud):
-    result = deploy(fake_gcloud)
+def test_refuses_to_run_without_a_target(cloud, tmp_path):
+    result = deploy(cloud, "--dag-ids", str(listing(tmp_path)))
     assert result.returncode == 2
     assert "no target" in result.stderr and "DAGS_PREFIX=" in result.stderr and "dag_gcs_prefix" in result.stderr
-    assert fake_gcloud.calls() == []
 
 
 @pytest.mark.parametrize(
-    "target",
-    [
-        f"gs://{BUCKET}",
-        f"gs://{BUCKET}/",
-        f"gs://{BUCKET}/data",
-        f"gs://{BUCKET}/plugins",
-        f"gs://{BUCKET}/logs",
-        f"gs://{BUCKET}/data/dags",
-        f"gs://{BUCKET}/dags/genops",
-        f"gs://{BUCKET}/dags/../data",
-        f"gs://{BUCKET}/dagsx",
-        f"gs://{BUCKET}/dags//",
-        f"s3://{BUCKET}/dags",
-        f"{BUCKET}/dags",
-        "gs://Upper-Case/dags",
-        "gs://ab/dags",
-        "gs://bucket name/dags",
-    ],
+    "suffix", ["", "/", "/data", "/plugins", "/logs", "/data/dags", "/dags/genops", "/dags/..", "/dagsx"]
 )
-def test_refuses_anything_but_the_dags_prefix_of_a_bucket(fake_gcloud, target):
-    result = deploy(fake_gcloud, target)
-    assert result.returncode == 2, result.stdout
-    assert f"'{target}'" in result.stderr and "gs://<bucket>/dags" in result.stderr
-    assert fake_gcloud.calls() == []
-
-
-def test_target_may_come_from_dags_prefix_and_an_unknown_option_is_refused(fake_gcloud):
-    assert deploy(fake_gcloud, DAGS_PREFIX=TARGET).returncode == 0
-    assert rsync_calls(fake_gcloud)[0]["argv"][3] == TARGET
-    result = deploy(fake_gcloud, "--force", TARGET)
-    assert result.returncode == 2 and "--force" in result.stderr
-
-
-@pytest.mark.parametrize("target", [TARGET, TARGET + "/"])
-def test_runs_exactly_one_recursive_checksum_rsync_that_deletes_removed_files(fake_gcloud, target):
-    result = deploy(fake_gcloud, target)
-    assert result.returncode == 0, result.stderr
-    (call,) = fake_gcloud.calls()
-    flags = [a for a in call["argv"] if not a.startswith("--exclude=")]
-    assert flags == [
-        "storage",
-        "rsync",
-        str(REPO / "dags"),
-        TARGET,  # normalised: no trailing slash, so objects land directly under dags/
-        "--recursive",
-        "--checksums-only",
-        "--delete-unmatched-destination-objects",
-    ]
-    assert "--dry-run" not in call["argv"] and not call["dry_run"]
+def test_refuses_anything_but_the_dags_prefix_of_a_bucket(cloud, tmp_path, suffix):
+    bucket = cloud.bucket()
+    result = deploy(cloud, "--dag-ids", str(listing(tmp_path)), *release_args(), f"gs://{bucket}{suffix}")
+    assert result.returncode == 2 and "gs://<bucket>/dags" in result.stderr
+    assert cloud.storage.objects(bucket) == {}
 
 
 @pytest.mark.parametrize(
-    ("path", "excluded"),
+    ("listed", "message"),
     [
-        ("airflow_monitoring.py", True),
-        ("__pycache__/count_tokens.cpython-311.pyc", True),
-        ("genops/__pycache__/config.cpython-311.pyc", True),
-        ("genops/old.pyc", True),
-        (".pytest_cache/v/cache/lastfailed", True),
-        ("tests/test_local.py", True),
-        ("genops/tests/fixtures.json", True),
-        ("test_scratch.py", True),
-        ("genops/conftest.py", True),
-        ("count_tokens.py", False),
-        ("genops/airflow_monitoring.py", False),
-        (".airflowignore", False),
-        ("genops/core/config.py", False),
-        ("genops/schemas/model_evaluations.json", False),
-        ("samples/latest_tests_report.py", False),
-        ("ab_test.py", False),
+        (None, "no --dag-ids"),
+        ({"dags": {}, "import_errors": {}}, "lists no DAGs"),
+        (
+            {"dags": {"a": "a.py"}, "import_errors": {"broken.py": "SyntaxError: invalid syntax"}},
+            "broken.py: SyntaxError: invalid syntax",
+        ),
+        ({"dag_ids": ["a"]}, "not scripts/list_dag_ids.py output"),
     ],
+    ids=["missing", "empty", "import-errors", "not-a-listing"],
 )
-def test_exclude_keeps_tests_caches_and_composers_monitoring_dag_out(fake_gcloud, path, excluded):
-    deploy(fake_gcloud, "--dry-run", TARGET)
-    (call,) = fake_gcloud.calls()
-    assert bool(exclude_of(call).match(path)) is excluded
+def test_refuses_a_tree_without_a_clean_dag_listing_before_touching_the_bucket(cloud, tmp_path, listed, message):
+    bucket = cloud.bucket()
+    args = []
+    if listed is not None:
+        (tmp_path / "ids.json").write_text(json.dumps(listed))
+        args = ["--dag-ids", str(tmp_path / "ids.json")]
+    result = deploy(cloud, *args, *release_args(), f"gs://{bucket}/dags")
+    assert result.returncode == 2 and message in result.stderr
+    assert cloud.storage.objects(bucket) == {}
 
 
-def test_sync_uploads_the_dags_deletes_removed_files_and_never_touches_other_prefixes(fake_gcloud, tree):
-    untouched = {
-        f"gs://{BUCKET}/dags/airflow_monitoring.py": b"Composer's own",
-        f"gs://{BUCKET}/data/training.jsonl": b"data",
-        f"gs://{BUCKET}/plugins/plugin.py": b"plugin",
-        f"gs://{BUCKET}/logs/dag_id=x/attempt=1.log": b"log",
-        f"gs://{BUCKET}/dags-backup/old.py": b"another prefix",
+def test_refuses_a_release_name_airflow_cannot_tag(cloud, tmp_path, tree):
+    bucket = cloud.bucket()
+    args = ["--source", str(tree), "--dag-ids", str(listing(tmp_path))]
+    result = deploy(cloud, *args, *release_args(name="v1 final"), f"gs://{bucket}/dags")
+    assert result.returncode == 2 and "release 'v1 final'" in result.stderr
+    assert cloud.storage.objects(bucket) == {}
+
+
+def test_syncs_the_tree_writes_the_marker_and_touches_nothing_else(cloud, tmp_path, tree):
+    bucket = cloud.bucket()
+    for name, content in OTHERS.items():
+        cloud.storage.put(bucket, name, content)
+    cloud.storage.put(bucket, "dags/removed_dag.py", b"# deleted from the repository since the last deploy")
+    cloud.storage.put(bucket, "dags/genops/removed.py", b"# also gone")
+    dags = {"count_tokens": "count_tokens.py", "pdf_coalesce": "samples/pdf_coalesce.py"}
+    args = ["--source", str(tree), "--dag-ids", str(listing(tmp_path, dags)), "--environment", "dev"]
+    args += ["--build-id", "b-1", *release_args()]
+
+    result = deploy(cloud, *args, f"gs://{bucket}/dags/")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    objects = cloud.storage.objects(bucket)
+    assert {n for n in objects if n.startswith("dags/")} == {f"dags/{p}" for p in DEPLOYED} | {
+        "dags/airflow_monitoring.py",
+        MARKER,
     }
-    for url, content in untouched.items():
-        fake_gcloud.put(url, content)
-    fake_gcloud.put(f"gs://{BUCKET}/dags/removed_dag.py")
-    fake_gcloud.put(f"gs://{BUCKET}/dags/genops/removed_module.py")
+    for name, content in OTHERS.items():
+        assert objects[name] == content, f"{name} was changed"
+    for relative in DEPLOYED:
+        assert objects[f"dags/{relative}"] == (tree / relative).read_bytes()
+    marker = json.loads(objects[MARKER])
+    assert marker["release"] == "v1.0.0" and marker["commit"] == "a" * 40 and marker["dags"] == dags
+    assert marker["environment"] == "dev" and marker["build_id"] == "b-1" and marker["deployed_at"]
+    assert LOCK not in objects  # taken and released
+    uploads, deletions = cloud.storage.traffic.since((0, 0))
+    assert set(deletions) >= {"dags/removed_dag.py", "dags/genops/removed.py", LOCK}
+    assert_only_dags_calls(cloud, bucket)
 
-    result = deploy(fake_gcloud, "--source", str(tree), TARGET)
+
+def assert_only_dags_calls(cloud, bucket):
+    """Every Storage JSON API call the deploy made: objects get/insert/delete under dags/ (what the build
+    account's IAM condition allows; gcloud's probe of the target as an object is `dags/`, not `dags`, which
+    the condition would refuse and abort the sync) and objects.list with prefix `dags` or `dags/`; no bucket call."""
+    calls = [r for r in cloud.storage.traffic.requests if f"/b/{bucket}/" in r]
+    assert calls
+    for call in calls:
+        method, _, target = call.partition(" ")
+        url = urllib.parse.urlsplit(target)
+        query = urllib.parse.parse_qs(url.query)
+        if re.fullmatch(rf"/(upload/)?storage/v1/b/{bucket}/o", url.path):
+            if method == "GET":  # objects.list: a bucket-level permission; rsync lists prefix `dags` and `dags/`
+                assert query["prefix"][0] in ("dags", "dags/") or query["prefix"][0].startswith("dags/"), call
+            else:  # objects.insert (a multipart upload names the object in its body)
+                assert method == "POST" and query.get("name", ["dags/"])[0].startswith("dags/"), call
+        else:
+            name = urllib.parse.unquote(url.path.split("/o/", 1)[1])
+            assert method in ("GET", "DELETE") and name.startswith("dags/"), call
+
+
+def test_a_second_deploy_of_an_unchanged_tree_uploads_no_dag_file_even_from_a_fresh_copy(cloud, tmp_path, tree):
+    bucket = cloud.bucket()
+    args = ["--dag-ids", str(listing(tmp_path)), *release_args()]
+    assert deploy(cloud, "--source", str(tree), *args, f"gs://{bucket}/dags").returncode == 0
+    fresh = tmp_path / "clone" / "dags"
+    shutil.copytree(tree, fresh)  # new inodes and mtimes, as a fresh clone in a new build has
+    os.utime(fresh / "count_tokens.py", (1, 1))
+    before = cloud.storage.objects(bucket)
+    mark = cloud.storage.traffic.mark()
+
+    result = deploy(cloud, "--source", str(fresh), *args, f"gs://{bucket}/dags")
 
     assert result.returncode == 0, result.stderr
-    (call,) = rsync_calls(fake_gcloud)
-    assert set(call["uploaded"]) == DEPLOYED
-    assert set(call["deleted"]) == {"removed_dag.py", "genops/removed_module.py"}
-    objects = fake_gcloud.objects(BUCKET)
-    assert {p.removeprefix("dags/") for p in objects if p.startswith("dags/")} == DEPLOYED | {"airflow_monitoring.py"}
-    for url, content in untouched.items():
-        assert objects[url.removeprefix(f"gs://{BUCKET}/")] == content, url
+    uploads, deletions = cloud.storage.traffic.since(mark)
+    assert uploads == [LOCK] and deletions == [LOCK], (uploads, deletions)  # the lock only: 0 DAG files, same marker
+    assert cloud.storage.objects(bucket) == before
+    assert "already names release v1.0.0" in result.stdout
 
 
-def test_second_deploy_of_an_unchanged_tree_uploads_nothing_even_from_a_fresh_clone(fake_gcloud, tree, tmp_path):
-    assert deploy(fake_gcloud, "--source", str(tree), TARGET).returncode == 0
-    clone = tmp_path / "clone" / "dags"
-    shutil.copytree(tree, clone)  # new files, new modification times: what every CI checkout looks like
-    later = time.time() + 3600
-    for path in clone.rglob("*"):
-        os.utime(path, (later, later))
-
-    assert deploy(fake_gcloud, "--source", str(clone), TARGET).returncode == 0
-    second = rsync_calls(fake_gcloud)[-1]
-    assert second["uploaded"] == [] and second["deleted"] == []
-
-    (clone / "count_tokens.py").write_text("# changed\n")
-    assert deploy(fake_gcloud, "--source", str(clone), TARGET).returncode == 0
-    assert rsync_calls(fake_gcloud)[-1]["uploaded"] == ["count_tokens.py"]
-
-
-def test_dry_run_reports_and_changes_nothing(fake_gcloud, tree):
-    fake_gcloud.put(f"gs://{BUCKET}/dags/removed_dag.py", b"old")
-    before = fake_gcloud.objects(BUCKET)
-
-    result = deploy(fake_gcloud, "--dry-run", "--source", str(tree), TARGET)
-
+def test_a_changed_file_is_the_only_upload(cloud, tmp_path, tree):
+    bucket = cloud.bucket()
+    args = ["--source", str(tree), "--dag-ids", str(listing(tmp_path))]
+    assert deploy(cloud, *args, *release_args(), f"gs://{bucket}/dags").returncode == 0
+    (tree / "genops" / "core" / "config.py").write_text("# changed\n")
+    mark = cloud.storage.traffic.mark()
+    result = deploy(cloud, *args, *release_args(name="v1.0.1", commit="b" * 40), f"gs://{bucket}/dags")
     assert result.returncode == 0, result.stderr
-    assert "dry run" in result.stdout
-    (call,) = rsync_calls(fake_gcloud)
-    assert call["argv"][-1] == "--dry-run" and call["dry_run"]
-    assert set(call["uploaded"]) == DEPLOYED and call["deleted"] == ["removed_dag.py"]
-    assert fake_gcloud.objects(BUCKET) == before
+    uploads, _ = cloud.storage.traffic.since(mark)
+    assert sorted(uploads) == sorted([LOCK, "dags/genops/core/config.py", MARKER])
 
 
-def test_the_repository_dags_folder_deploys_without_caches(fake_gcloud):
-    result = deploy(fake_gcloud, TARGET)
+def test_dry_run_reports_and_changes_nothing(cloud, tree):
+    bucket = cloud.bucket()
+    cloud.storage.put(bucket, "dags/removed_dag.py", b"# gone")
+    mark = cloud.storage.traffic.mark()
+    result = deploy(cloud, "--dry-run", "--source", str(tree), f"gs://{bucket}/dags")
     assert result.returncode == 0, result.stderr
-    (call,) = rsync_calls(fake_gcloud)
-    uploaded = set(call["uploaded"])
-    top_level_dags = {p.name for p in (REPO / "dags").glob("*.py")}
-    assert top_level_dags and top_level_dags <= uploaded
-    assert "genops/core/config.py" in uploaded and ".airflowignore" in uploaded
-    assert not [p for p in uploaded if "__pycache__" in p or p.endswith(".pyc")]
+    assert "count_tokens.py" in result.stdout + result.stderr and "removed_dag.py" in result.stdout + result.stderr
+    assert cloud.storage.traffic.since(mark) == ([], [])
+    assert set(cloud.storage.objects(bucket)) == {"dags/removed_dag.py"}
 
 
-def test_without_gcloud_it_says_how_to_get_it(tmp_path):
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    for tool in ("dirname", "sed"):
-        (bin_dir / tool).symlink_to(shutil.which(tool))
-    result = run([shutil.which("bash"), str(SCRIPT), TARGET], {"PATH": str(bin_dir)})
+def test_the_target_may_come_from_dags_prefix(cloud, tmp_path, tree):
+    bucket = cloud.bucket()
+    args = ["--source", str(tree), "--dag-ids", str(listing(tmp_path)), *release_args()]
+    result = deploy(cloud, *args, DAGS_PREFIX=f"gs://{bucket}/dags")
+    assert result.returncode == 0, result.stderr
+    assert MARKER in cloud.storage.objects(bucket)
+
+
+def test_the_release_defaults_to_the_checkouts_commit_and_tag(cloud, tmp_path, tree):
+    bucket = cloud.bucket()
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-C", str(tree)]
+    subprocess.run([*git[:-2], "init", "-q", str(tree)], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "dags"], check=True)
+    commit = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    args = ["--source", str(tree), "--dag-ids", str(listing(tmp_path)), f"gs://{bucket}/dags"]
+
+    assert deploy(cloud, *args).returncode == 0
+    marker = json.loads(cloud.storage.objects(bucket)[MARKER])
+    assert (marker["release"], marker["commit"]) == (commit[:12], commit)
+
+    subprocess.run([*git, "tag", "v2.0.0"], check=True)
+    assert deploy(cloud, *args).returncode == 0
+    assert json.loads(cloud.storage.objects(bucket)[MARKER])["release"] == "v2.0.0"
+
+    (tree / "count_tokens.py").write_text("# edited, not committed\n")
+    assert deploy(cloud, *args).returncode == 0
+    assert json.loads(cloud.storage.objects(bucket)[MARKER])["release"].startswith("v2.0.0-dirty-")
+
+
+def test_without_gcloud_it_says_how_to_get_it(cloud, tmp_path, tree):
+    bucket = cloud.bucket()
+    env = cloud.env(PATH=os.path.dirname(sys.executable))
+    args = ["--source", str(tree), "--dag-ids", str(listing(tmp_path)), *release_args(), f"gs://{bucket}/dags"]
+    result = run([sys.executable, str(SCRIPT), *args], env)
     assert result.returncode == 1 and "gcloud is not on PATH" in result.stderr
+
+
+def test_an_exclusion_starting_with_a_caret_is_what_crashed_gcloud_and_is_refused(cloud, tree):
+    """gcloud reads a list flag value starting with ^ as ^SEP^: the old `--exclude=^...[^/]...` died."""
+    bucket = cloud.bucket()
+    old = "--exclude=^airflow_monitoring\\.py$|(.*/)?(test_[^/]*|conftest)\\.py$"
+    crashed = cloud.gcloud("storage", "rsync", str(tree), f"gs://{bucket}/dags", "--recursive", "--dry-run", old)
+    assert crashed.returncode == 1 and "unbalanced parenthesis" in crashed.stderr, crashed.stderr
+    assert release.exclude_argument().startswith("--exclude=") and release.exclude_argument()[10] != "^"
+    original = release.EXCLUDES
+    try:
+        release.EXCLUDES = ("^airflow_monitoring\\.py$",)
+        with pytest.raises(ValueError, match="no leading"):
+            release.exclude_argument()
+        release.EXCLUDES = ("a{1,2}",)
+        with pytest.raises(ValueError, match="no commas"):
+            release.exclude_argument()
+    finally:
+        release.EXCLUDES = original
+
+
+@pytest.mark.parametrize("path", sorted(DEPLOYED))
+def test_deployed_paths_are_not_excluded(path):
+    assert not release.excluded(path)
+
+
+@pytest.mark.parametrize("path", sorted(NOT_DEPLOYED))
+def test_caches_tests_and_the_deploys_own_objects_are_excluded(path):
+    assert release.excluded(path)

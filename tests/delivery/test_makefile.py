@@ -26,20 +26,29 @@ def test_make_alone_lists_every_target():
     assert targets == shown, f"targets without a `## ` description: {sorted(targets - shown)}"
 
 
-def test_deploy_dags_passes_the_prefix_and_dry_run_to_the_script(fake_gcloud):
-    result = make("deploy-dags", "DAGS_PREFIX=gs://bucket-x/dags", "DRY_RUN=1", env=fake_gcloud.env())
-    assert result.returncode == 0, result.stderr
-    (call,) = fake_gcloud.calls()
-    assert call["argv"][3] == "gs://bucket-x/dags" and call["argv"][-1] == "--dry-run" and call["dry_run"]
+def test_deploy_dags_lists_the_dag_ids_then_deploys_with_them_and_dry_run_skips_the_listing():
+    assert make_n("deploy-dags", "DAGS_PREFIX=gs://bucket-x/dags")[-2:] == [
+        ".venv/bin/python scripts/list_dag_ids.py dags -o .build/dag_ids.json",
+        'python3 scripts/deploy_dags.py --dag-ids .build/dag_ids.json "gs://bucket-x/dags"',
+    ]
+    assert make_n("deploy-dags", "DAGS_PREFIX=gs://bucket-x/dags", "DRY_RUN=1") == [
+        'python3 scripts/deploy_dags.py --dry-run "gs://bucket-x/dags"'
+    ]
 
-    assert make("deploy-dags", "DAGS_PREFIX=gs://bucket-x/dags", env=fake_gcloud.env()).returncode == 0
-    assert "--dry-run" not in fake_gcloud.calls()[-1]["argv"]
 
-
-def test_deploy_dags_without_a_prefix_refuses(fake_gcloud):
-    result = make("deploy-dags", env=fake_gcloud.env())
+def test_deploy_dags_without_a_prefix_refuses():
+    result = make("deploy-dags", "DRY_RUN=1", env=dict(os.environ, PATH=os.environ["PATH"]))
     assert result.returncode != 0 and "no target" in result.stderr
-    assert fake_gcloud.calls() == []
+
+
+def make_n(*args: str) -> list[str]:
+    result = run(["make", "--no-print-directory", "-n", *args], dict(os.environ))
+    assert result.returncode == 0, result.stderr
+    return [
+        line
+        for line in result.stdout.splitlines()
+        if not line.startswith(("rm -rf", "python3 -m venv", ".venv")) or "list_dag_ids" in line
+    ]
 
 
 @pytest.fixture

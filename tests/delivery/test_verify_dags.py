@@ -1,89 +1,206 @@
-"""scripts/verify_dags.py: the import-error check after a deploy, against a fake gcloud."""
+"""Deploy and check end to end: the real gcloud, the Storage emulator, the Composer API stand-in and an Airflow
+whose DAG processor really parses the bucket's dags/, for an Airflow 3.2 and an Airflow 2.11 environment."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
 
 import pytest
 
+from tests.delivery.cloud import PROJECT, REGION
 from tests.delivery.support import REPO, run
 
-SCRIPT = REPO / "scripts" / "verify_dags.py"
-ERROR = {
-    "bundle_name": "dags-folder",
-    "filepath": "/home/airflow/gcs/dags/broken.py",
-    "error": 'Traceback (most recent call last):\n  File "broken.py", line 1\n'
-    'ModuleNotFoundError: No module named "nope"',
-}
+DEPLOY, VERIFY, LIST = (REPO / "scripts" / name for name in ("deploy_dags.py", "verify_dags.py", "list_dag_ids.py"))
+LOCK = "dags/.genops_deploy.lock"
+BROKEN_FILE = "count_tokens.py"
+# A module the build's venv has and the Composer environment lacks: the commonest broken deploy.
+LOCAL_ONLY = "genops_local_only_dependency"
 
 
-def verify(fake, *args, **env):
-    return run(["python3", str(SCRIPT), *args], fake.env(**env))
-
-
-def _module():
-    spec = importlib.util.spec_from_file_location("verify_dags", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_asks_the_environment_for_import_errors_as_json_and_passes_when_there_are_none(fake_gcloud):
-    result = verify(fake_gcloud, "--environment", "genops-dev", "--location", "us-central1")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "No DAG import errors" in result.stdout
-    (call,) = fake_gcloud.calls()
-    assert call["argv"] == [
-        *("composer", "environments", "run", "genops-dev", "--location", "us-central1"),
-        *("dags", "list-import-errors", "--", "-o", "json"),
-    ]
-
-
-def test_fails_naming_each_broken_file_and_its_error(fake_gcloud):
-    result = verify(
-        fake_gcloud, FAKE_IMPORT_ERRORS=json.dumps([[ERROR]]), COMPOSER_ENV="genops-dev", COMPOSER_REGION="us-central1"
+def list_dags(folder, tmp, pythonpath=""):
+    output = tmp / f"{folder.parent.name}-dag_ids.json"
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": pythonpath, "HOME": str(tmp)}
+    result = subprocess.run(
+        [sys.executable, str(LIST), str(folder), "-o", str(output)], env=env, capture_output=True, text=True
     )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return output
+
+
+@pytest.fixture(scope="module")
+def trees(tmp_path_factory):
+    """The repository's dags/ (good), the same with one file importing a package Composer lacks (broken), and
+    the good tree with that file changed again (fixed); each with its DAG listing, as the build makes it."""
+    root = tmp_path_factory.mktemp("trees")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".genops_*")
+    good, broken, fixed = root / "good" / "dags", root / "broken" / "dags", root / "fixed" / "dags"
+    for tree in (good, broken, fixed):
+        shutil.copytree(REPO / "dags", tree, ignore=ignore)
+    source = (good / BROKEN_FILE).read_text()
+    future = "from __future__ import annotations\n"
+    assert future in source
+    (broken / BROKEN_FILE).write_text(source.replace(future, f"{future}import {LOCAL_ONLY}  # noqa: F401\n", 1))
+    (fixed / BROKEN_FILE).write_text(f"{source}\n# fixed: the import is gone again\n")
+    site = root / "site"
+    site.mkdir()
+    (site / f"{LOCAL_ONLY}.py").write_text("")
+    return {
+        "good": (good, list_dags(good, root)),
+        "broken": (broken, list_dags(broken, root, pythonpath=str(site))),
+        "fixed": (fixed, list_dags(fixed, root)),
+    }
+
+
+def deploy(cloud, tree, listing, bucket, release, started_at):
+    args = ["--source", str(tree), "--dag-ids", str(listing), "--release", release, "--commit", release * 4]
+    args += ["--started-at", started_at, f"gs://{bucket}/dags"]
+    result = run([sys.executable, str(DEPLOY), *args], cloud.env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def verify(cloud, name, **env):
+    return run([sys.executable, str(VERIFY), "--environment", name, "--location", REGION], cloud.env(**env))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("airflow_version", ["3.2.2", "2.11.1"])
+def test_deploy_redeploy_break_and_fix_on_a_real_dag_processor(cloud, trees, airflow_version):
+    name = f"genops-dev-{airflow_version.replace('.', '-')}"
+    airflow, bucket = cloud.environment(name, airflow_version, refresh_interval=3, maximum_page_limit=5)
+    good, good_ids = trees["good"]
+    expected = set(json.loads(good_ids.read_text())["dags"])
+    assert len(expected) > 5  # more than one page of the API
+
+    # 1. A first deploy: the check waits until Airflow lists every DAG at the release.
+    deploy(cloud, good, good_ids, bucket, "r1", "2026-11-30T10:00:00+00:00")
+    first = verify(cloud, name)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert f"All {len(expected)} DAGs parsed at release r1" in first.stdout
+    assert {d["dag_id"] for d in airflow.dag_items(include_stale=False)} == expected
+    assert all("release:r1" in {tag["name"] for tag in d["tags"]} for d in airflow.dag_items(include_stale=False))
+
+    # 2. The same tree again: no DAG file uploaded, and the check passes at once.
+    mark = cloud.storage.traffic.mark()
+    deploy(cloud, good, good_ids, bucket, "r1", "2026-11-30T10:00:00+00:00")
+    assert cloud.storage.traffic.since(mark) == ([LOCK], [LOCK])
+    assert verify(cloud, name).returncode == 0
+
+    # 3. A file that imports a package the environment lacks: the check fails naming the file and the error.
+    broken, broken_ids = trees["broken"]
+    assert json.loads(broken_ids.read_text()) == json.loads(good_ids.read_text())  # locally, it parses
+    deploy(cloud, broken, broken_ids, bucket, "r2", "2026-11-30T11:00:00+00:00")
+    failed = verify(cloud, name)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert f"{BROKEN_FILE}: ModuleNotFoundError: No module named '{LOCAL_ONLY}'" in failed.stdout
+
+    # 4. The fix, while the DAG processor has not come round yet: the check waits (the old import error and the
+    #    r2 tags are still there) and passes only after the processor's next pass.
+    fixed, fixed_ids = trees["fixed"]
+    airflow.pause()
+    deploy(cloud, fixed, fixed_ids, bucket, "r3", "2026-11-30T12:00:00+00:00")
+    check = subprocess.Popen(
+        [sys.executable, str(VERIFY), "--environment", name, "--location", REGION],
+        env=cloud.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = []
+    reader = threading.Thread(target=lambda: lines.extend(check.stdout), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 60
+    while not any("13 of 13 DAG ids not yet at release r3" in line for line in lines):
+        assert time.monotonic() < deadline and check.poll() is None, "".join(lines)
+        time.sleep(0.2)
+    time.sleep(2)  # several more polls: still waiting
+    assert check.poll() is None, "".join(lines)
+    resumed = datetime.now(UTC)
+    airflow.resume()
+    assert check.wait(timeout=120) == 0, "".join(lines)
+    reader.join(timeout=10)
+    assert "All 13 DAGs parsed at release r3; no import errors." in "".join(lines)
+    assert any(parse > resumed for parse in airflow.parses)
+    assert not airflow.import_error_items()
+
+
+@pytest.fixture(scope="module")
+def small_tree(tmp_path_factory):
+    """The shared package and one DAG file: enough for the check's failure paths, quick to parse."""
+    root = tmp_path_factory.mktemp("small")
+    tree = root / "dags"
+    shutil.copytree(REPO / "dags" / "genops", tree / "genops", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "dags" / ".airflowignore", tree)
+    shutil.copy(REPO / "dags" / "count_tokens.py", tree)
+    return tree, list_dags(tree, root)
+
+
+@pytest.mark.slow
+def test_a_dag_id_missing_from_a_parsed_file_fails_the_check(cloud, small_tree, tmp_path):
+    airflow, bucket = cloud.environment("genops-missing", "3.2.2", refresh_interval=1)
+    tree, listing = small_tree
+    ids = json.loads(listing.read_text())
+    ids["dags"]["count_tokens_v2"] = "count_tokens.py"  # the build expected a DAG the file does not define
+    (tmp_path / "ids.json").write_text(json.dumps(ids))
+    deploy(cloud, tree, tmp_path / "ids.json", bucket, "r1", "2026-11-30T10:00:00+00:00")
+    result = verify(cloud, "genops-missing")
     assert result.returncode == 1
-    assert "1 DAG file(s) fail to import" in result.stdout
-    assert '/home/airflow/gcs/dags/broken.py: ModuleNotFoundError: No module named "nope"' in result.stdout
-    assert len(fake_gcloud.calls()) == 3  # VERIFY_ATTEMPTS default: errors persisted on every check
+    assert "count_tokens_v2: missing from count_tokens.py" in result.stdout
 
 
-def test_errors_that_clear_on_a_later_check_pass(fake_gcloud):
-    """A file fixed by this deploy keeps its old error until the DAG processor parses it again."""
-    result = verify(fake_gcloud, FAKE_IMPORT_ERRORS=json.dumps([[ERROR], []]), COMPOSER_ENV="e", COMPOSER_REGION="r")
-    assert result.returncode == 0, result.stdout
-    assert len(fake_gcloud.calls()) == 2
+@pytest.mark.slow
+def test_a_release_airflow_never_parses_fails_when_the_wait_is_over(cloud, small_tree):
+    airflow, bucket = cloud.environment("genops-slow", "3.2.2", refresh_interval=3600)
+    tree, listing = small_tree
+    deploy(cloud, tree, listing, bucket, "r1", "2026-11-30T10:00:00+00:00")
+    result = verify(cloud, "genops-slow", VERIFY_TIMEOUT_SECONDS="3")
+    assert result.returncode == 1
+    assert "did not report release r1 on every DAG within 3s" in result.stdout
+    assert "count_tokens: not listed yet (count_tokens.py)" in result.stdout
 
 
-def test_an_environment_it_cannot_ask_fails_the_check_and_says_what_to_check(fake_gcloud):
-    result = verify(fake_gcloud, FAKE_COMPOSER_FAIL="1", VERIFY_ATTEMPTS="1", COMPOSER_ENV="e", COMPOSER_REGION="r")
+def test_an_environment_without_a_deploy_says_so(cloud):
+    cloud.environment("genops-empty", "3.2.2", refresh_interval=3600)
+    result = verify(cloud, "genops-empty")
+    assert result.returncode == 3 and ".genops_release.json does not exist" in result.stderr
+
+
+def test_an_unknown_environment_says_what_to_check(cloud):
+    result = verify(cloud, "genops-nowhere")
     assert result.returncode == 3
-    assert "PERMISSION_DENIED" in result.stdout and "roles/composer.user" in result.stdout
+    assert "genops-nowhere" in result.stderr and "composer.environments.get" in result.stderr
 
 
-@pytest.mark.parametrize("missing", ["COMPOSER_ENV", "COMPOSER_REGION"])
-def test_refuses_without_environment_and_region(fake_gcloud, missing):
-    env = {"COMPOSER_ENV": "e", "COMPOSER_REGION": "r"}
-    del env[missing]
-    result = verify(fake_gcloud, **env)
-    assert result.returncode == 2 and "no environment" in result.stderr and "make verify-dags" in result.stderr
-    assert fake_gcloud.calls() == []
+def test_a_refused_token_says_which_access_is_missing(cloud, small_tree, tmp_path):
+    airflow, bucket = cloud.environment("genops-token", "3.2.2", refresh_interval=3600)
+    tree, listing = small_tree
+    deploy(cloud, tree, listing, bucket, "r1", "2026-11-30T10:00:00+00:00")
+    airflow.token = "another-token"  # Airflow refuses what the Composer API accepts
+    result = verify(cloud, "genops-token")
+    assert result.returncode == 3 and "HTTP 401" in result.stderr and "Airflow role" in result.stderr
 
 
-@pytest.mark.parametrize(
-    ("stdout", "expected"),
-    [
-        ("[]\n", []),
-        (
-            'Command has been started.\n[\n  {"filepath": "a.py", "error": "x"}\n]\nbye\n',
-            [{"filepath": "a.py", "error": "x"}],
-        ),
-        ("No data found\n", None),
-        ("", None),
-        ('{"filepath": "a.py"}\n', None),
-    ],
-)
-def test_parse_import_errors_finds_airflows_json_list_among_other_lines(stdout, expected):
-    assert _module().parse_import_errors(stdout) == expected
+@pytest.mark.parametrize("missing", ["--environment", "--location"])
+def test_refuses_without_environment_and_region(cloud, missing):
+    args = {"--environment": "genops-dev", "--location": REGION}
+    del args[missing]
+    result = run([sys.executable, str(VERIFY), *[x for kv in args.items() for x in kv]], cloud.env())
+    assert result.returncode == 2 and "COMPOSER_ENV" in result.stderr
+
+
+def test_the_composer_api_stand_in_answers_gcloud_as_composer_does(cloud):
+    airflow, bucket = cloud.environment("genops-describe", "2.11.1", refresh_interval=3600)
+    result = cloud.gcloud(
+        "composer", "environments", "describe", "genops-describe", "--location", REGION, "--format=json"
+    )
+    assert result.returncode == 0, result.stderr
+    env = json.loads(result.stdout)
+    assert env["name"] == f"projects/{PROJECT}/locations/{REGION}/environments/genops-describe"
+    assert env["config"]["dagGcsPrefix"] == f"gs://{bucket}/dags" and env["config"]["airflowUri"] == airflow.uri
+    assert env["config"]["softwareConfig"]["imageVersion"].startswith("composer-3-airflow-2.11.1")

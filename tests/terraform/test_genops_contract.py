@@ -27,6 +27,7 @@ FROM_RESOURCES = {
     "GENOPS_BQ_TABLE",
     "GENOPS_FEEDBACK_TABLE",  # the sample tables: module.bigquery creates them from var.genops_*_table
     "GENOPS_VIDEO_SCENES_TABLE",
+    "GENOPS_USAGE_TABLE",  # the usage ledger: module.bigquery creates it from var.genops_usage_table
 }
 
 

@@ -14,18 +14,27 @@ from tests.terraform.hcl_tree import REPO, TERRAFORM, blocks, locals_of, module_
 SCHEMAS = sorted((REPO.parent / "shared" / "terraform-offline").glob("google-*.tfschema.json.gz"))
 
 
+# Resources whose `labels` attribute is configuration (a notification channel's email address, topic or
+# URL), not resource labels: their resource labels are `user_labels`.
+LABELS_ARE_SETTINGS = {"google_monitoring_notification_channel"}
+
+
 @pytest.fixture(scope="module")
-def labelled_types() -> set[str]:
+def labelled_types() -> dict[str, str]:
+    """Resource type -> the attribute that holds its resource labels (labels, or user_labels)."""
     if not SCHEMAS:
         pytest.skip("shared/terraform-offline provider schema not found: cannot tell which resources take labels")
     with gzip.open(SCHEMAS[-1], "rt") as handle:
         schema = json.load(handle)
     (provider,) = schema["provider_schemas"].values()
-    return {
-        name
-        for name, resource in provider["resource_schemas"].items()
-        if resource["block"].get("attributes", {}).get("labels", {}).get("optional")
-    }
+    found = {}
+    for name, resource in provider["resource_schemas"].items():
+        attributes = resource["block"].get("attributes", {})
+        if attributes.get("labels", {}).get("optional") and name not in LABELS_ARE_SETTINGS:
+            found[name] = "labels"
+        elif attributes.get("user_labels", {}).get("optional"):
+            found[name] = "user_labels"
+    return found
 
 
 def test_common_labels_merge_caller_labels_with_app_label():
@@ -39,8 +48,9 @@ def test_common_labels_merge_caller_labels_with_app_label():
 def test_every_labelled_resource_gets_the_labels(directory, labelled_types):
     expected = "${local.labels}" if directory == TERRAFORM else "${var.labels}"
     for resource in blocks("resource", directory):
-        if resource.labels[0] in labelled_types:
-            assert resource.body.get("labels") == expected, f"{resource.where} must set labels = {expected[2:-1]}"
+        attribute = labelled_types.get(resource.labels[0])
+        if attribute:
+            assert resource.body.get(attribute) == expected, f"{resource.where} must set {attribute} = {expected[2:-1]}"
 
 
 def test_every_module_that_takes_labels_receives_the_common_labels():

@@ -170,8 +170,8 @@ BREAKAGES = [
     (
         "4: a custom role names a permission that does not exist",
         IAM,
-        'permissions = ["bigquery.tables.get", "bigquery.tables.updateData"]',
-        'permissions = ["bigquery.tables.get", "bigquery.tables.updatedata"]',
+        'permissions = ["bigquery.tables.get", "bigquery.tables.getData", "bigquery.tables.updateData"]',
+        'permissions = ["bigquery.tables.get", "bigquery.tables.getData", "bigquery.tables.updatedata"]',
         "iam",
         "custom role table_writer names bigquery.tables.updatedata, which no predefined role has",
     ),

@@ -122,6 +122,24 @@ SETTINGS: dict[str, Setting] = {
             "",
         ),
         Setting("GENOPS_TRANSLATION_LANGUAGE", "Language pdf_coalesce translates its summary into.", "Spanish"),
+        # The Gemini usage ledger and the daily spend gate (genops.usage, genops.gates).
+        Setting(
+            "GENOPS_USAGE_TABLE",
+            "BigQuery table (in GENOPS_BQ_DATASET) of the Gemini usage ledger, one row per call.",
+            "gemini_usage",
+        ),
+        Setting(
+            "GENOPS_DAILY_TOKEN_BUDGET",
+            "Optional: Gemini tokens all DAGs may spend per UTC day; once the ledger reaches it, the daily "
+            "spend gates stop their runs. Empty: no daily token limit.",
+            "",
+        ),
+        Setting(
+            "GENOPS_DAILY_COST_BUDGET_USD",
+            "Optional: estimated USD all DAGs may spend per UTC day (price table genops/usage/prices.json); "
+            "empty: no daily cost limit.",
+            "",
+        ),
     )
 }
 
@@ -163,6 +181,22 @@ def get_int(name: str, *, minimum: int = 1, maximum: int | None = None) -> int:
         raise InvalidSettingError(f"{name}={raw!r} is not a whole number; set it to an integer {allowed}.") from None
     if value < minimum or (maximum is not None and value > maximum):
         raise InvalidSettingError(f"{name}={value} is out of range; set it to an integer {allowed}.")
+    return value
+
+
+def optional_number(name: str) -> float | None:
+    """An optional positive limit (an integer or a decimal), or None when unset (no limit)."""
+    raw = optional(name)
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InvalidSettingError(
+            f"{name}={raw!r} is not a number; set a positive number, or leave it empty."
+        ) from None
+    if not value > 0 or value == float("inf"):
+        raise InvalidSettingError(f"{name}={raw!r} must be a positive number, or empty for no limit.")
     return value
 
 

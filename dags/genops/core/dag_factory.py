@@ -1,11 +1,12 @@
-"""The one place that sets what every GenOps DAG shares: owner, retries, start date, catchup, macros."""
+"""The one place that sets what every GenOps DAG shares: owner, retries, start date, catchup, macros, release tag."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from genops.core import config
+from genops.core import config, task_end
 from genops.core.compat import DAG
+from genops.core.release import release_tags
 
 OWNER = "genops-platform"
 # Fixed, in the past, and never computed from now(): serialized DAGs stay identical between parses.
@@ -16,6 +17,11 @@ DEFAULT_ARGS = {
     "retries": 2,
     "retry_delay": timedelta(minutes=2),
     "retry_exponential_backoff": True,
+    # Whatever the outcome, work left by the task is finished (e.g. its Gemini usage rows are written).
+    "on_success_callback": task_end.run,
+    "on_failure_callback": task_end.run,
+    "on_retry_callback": task_end.run,
+    "on_skipped_callback": task_end.run,
 }
 
 
@@ -26,7 +32,7 @@ def lab_dag(dag_id: str, *, description: str, tags: list[str], doc_md: str | Non
         dag_id=dag_id,
         description=description,
         doc_md=doc_md or description,
-        tags=sorted({"genops", *tags}),
+        tags=sorted({"genops", *tags, *release_tags()}),
         start_date=START_DATE,
         catchup=False,
         max_active_runs=1,

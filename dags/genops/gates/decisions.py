@@ -62,3 +62,43 @@ def preflight_decision(problems: list) -> GateDecision:
     if not problems:
         return GateDecision("preflight", True, "every setting this DAG spends with is valid")
     return GateDecision("preflight", False, "; ".join(str(problem) for problem in problems))
+
+
+def daily_spend_decision(
+    *,
+    spent_tokens: int,
+    spent_usd: float | None,
+    unpriced_calls: int,
+    token_budget: float | None,
+    cost_budget_usd: float | None,
+) -> GateDecision:
+    """Pass while today's ledger total is below every daily budget that is set (None: no limit).
+
+    The cost budget counts priced calls only: a model the price table lacks costs "unknown", and the reason
+    says how many such calls there were.
+    """
+    stops, notes = [], []
+    if token_budget is not None:
+        if spent_tokens >= token_budget:
+            stops.append(
+                f"today's Gemini spend is {spent_tokens} tokens, the daily budget of {token_budget:g} is used up"
+            )
+        else:
+            notes.append(f"{spent_tokens} of {token_budget:g} tokens spent today")
+    if cost_budget_usd is not None:
+        usd = spent_usd or 0.0
+        unknown = f" (+{unpriced_calls} call(s) of unpriced models, cost unknown)" if unpriced_calls else ""
+        if usd >= cost_budget_usd:
+            stops.append(
+                f"today's estimated Gemini cost is {usd:.4f} USD{unknown}, "
+                f"the daily budget of {cost_budget_usd:g} USD is used up"
+            )
+        else:
+            notes.append(f"{usd:.4f} of {cost_budget_usd:g} USD spent today{unknown}")
+    if stops:
+        return GateDecision("daily_spend", False, "; ".join(stops))
+    if not notes:
+        return GateDecision(
+            "daily_spend", True, "no daily budget is set (GENOPS_DAILY_TOKEN_BUDGET, GENOPS_DAILY_COST_BUDGET_USD)"
+        )
+    return GateDecision("daily_spend", True, "; ".join(notes))

@@ -10,7 +10,13 @@ import logging
 
 from genops.core import config
 from genops.core.compat import AirflowFailException, get_current_context, task
-from genops.gates.decisions import GateDecision, budget_decision, preflight_decision, threshold_decision
+from genops.gates.decisions import (
+    GateDecision,
+    budget_decision,
+    daily_spend_decision,
+    preflight_decision,
+    threshold_decision,
+)
 
 log = logging.getLogger(__name__)
 
@@ -80,3 +86,29 @@ def _client_if_credentials():
         return genai_client("preflight: models.get for the configured models")
     except MissingCredentialsError:
         return None
+
+
+@task.short_circuit
+def within_daily_budget() -> bool:
+    """Continue only while today's Gemini spend in the usage ledger is below GENOPS_DAILY_TOKEN_BUDGET and
+    GENOPS_DAILY_COST_BUDGET_USD (each unset: no limit; both unset: nothing is read)."""
+    token_budget = config.optional_number("GENOPS_DAILY_TOKEN_BUDGET")
+    cost_budget = config.optional_number("GENOPS_DAILY_COST_BUDGET_USD")
+    if token_budget is None and cost_budget is None:
+        return publish(
+            daily_spend_decision(
+                spent_tokens=0, spent_usd=None, unpriced_calls=0, token_budget=None, cost_budget_usd=None
+            )
+        )
+    from genops.usage import spend
+
+    today = spend.today()
+    return publish(
+        daily_spend_decision(
+            spent_tokens=today.total_tokens,
+            spent_usd=today.cost_usd,
+            unpriced_calls=today.unpriced_calls,
+            token_budget=token_budget,
+            cost_budget_usd=cost_budget,
+        )
+    )

@@ -1,8 +1,8 @@
 """The usage of every Gemini call the DAGs make, recorded in one place.
 
 `genops.gemini.calls` hands each response here, with where it was made (DAG, run, task, try) and how
-(call kind, model, generation profile). For now `record_usage` logs one line per call; the usage ledger
-(issue 14) replaces the logging with a write, keeping this signature, so no caller changes.
+(call kind, model, generation profile). `record_usage` logs one line per call and hands the response to the
+usage ledger (`genops.usage.ledger`), which writes one BigQuery row per call when the task ends.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import logging
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from genops.usage import ledger
 
 log = logging.getLogger(__name__)
 
@@ -127,4 +129,5 @@ def record_usage(
         record.cached_tokens,
         record.total_tokens,
     )
+    ledger.record(response, call_kind=call_kind, model=model, profile=profile, context=context)
     return record

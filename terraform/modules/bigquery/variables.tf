@@ -58,3 +58,30 @@ variable "sample_tables" {
   description = "Tables of the sample DAGs, keyed by a static name: id, description, BigQuery JSON schema (a file in dags/genops/schemas), DAY-partitioning column and clustering columns. Protected like the evaluations table."
   default     = {}
 }
+
+variable "usage_table_id" {
+  type        = string
+  description = "Table of the Gemini usage ledger, one row per call (GENOPS_USAGE_TABLE)."
+  default     = "gemini_usage"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_]+$", var.usage_table_id)) && length(var.usage_table_id) <= 1024
+    error_message = "usage_table_id must be 1 to 1024 letters, digits or underscores, e.g. \"gemini_usage\"."
+  }
+}
+
+variable "usage_table_schema" {
+  type        = string
+  description = "BigQuery JSON schema of the usage ledger: the shared file dags/genops/schemas/gemini_usage.json, which the DAGs also read."
+}
+
+variable "usage_view_id" {
+  type        = string
+  description = "View of Gemini spend per day, DAG and model, read from the usage ledger."
+  default     = "gemini_usage_daily"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_]+$", var.usage_view_id)) && length(var.usage_view_id) <= 1024
+    error_message = "usage_view_id must be 1 to 1024 letters, digits or underscores."
+  }
+}

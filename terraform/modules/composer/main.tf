@@ -25,6 +25,9 @@ locals {
     GENOPS_SEARCH_DATA_STORE        = var.genops.search_data_store     # "": grounded_gemini skips the data store
     GENOPS_AIRFLOW_API_URL          = var.genops.airflow_api_url       # "": Airflow's own [api] base_url
     GENOPS_TRANSLATION_LANGUAGE     = var.genops.translation_language
+    GENOPS_USAGE_TABLE              = var.genops.usage_table
+    GENOPS_DAILY_TOKEN_BUDGET       = var.genops.daily_token_budget    # "": no daily token limit
+    GENOPS_DAILY_COST_BUDGET_USD    = var.genops.daily_cost_budget_usd # "": no daily cost limit
   }
 
   # Platform defaults (Airflow 3 option names); var.airflow_config_overrides wins on conflict.

@@ -153,6 +153,9 @@ variable "genops" {
     search_data_store        = string
     airflow_api_url          = string
     translation_language     = string
+    usage_table              = string
+    daily_token_budget       = string
+    daily_cost_budget_usd    = string
   })
   description = "Values of the GENOPS_ settings the DAGs read (dags/genops/core/config.py SETTINGS), set as environment variables."
 }
