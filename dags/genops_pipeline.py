@@ -7,8 +7,8 @@ import airflow.providers.standard.decorators.python  # noqa: F401  @task's modul
 
 from genops.core.compat import get_current_context, task
 from genops.core.dag_factory import lab_dag
-from genops.evaluation.scoring import EVAL_GENERATION_PROFILE
-from genops.gates.tasks import meets_thresholds, within_budget, within_daily_budget
+from genops.evaluation.scoring import EVAL_GENERATION_PROFILE, EVALUATED_METRICS
+from genops.gates.tasks import meets_thresholds, preflight, within_budget, within_daily_budget
 from genops.gemini import tasks as gemini
 from genops.gemini.prompts import SUMMARY_INSTRUCTION, build_prompt
 from genops.tuning.tasks import TUNED_ENDPOINT_KEY, tuning_tasks
@@ -28,7 +28,17 @@ with lab_dag(
     "-> count tokens -> budget gate -> generate with the tuned endpoint.",
     tags=["lab", "pipeline", "tuning", "evaluation"],
 ) as dag:
-    tuned_endpoint = tuning_tasks()[TUNED_ENDPOINT_KEY]
+    settings = preflight(
+        settings=[
+            "GENOPS_TUNING_SOURCE_MODEL",
+            "GENOPS_EVAL_THRESHOLDS",
+            "GENOPS_EVAL_CONCURRENCY",
+            "GENOPS_EXPERIMENT_NAME",
+            "GENOPS_TOKEN_BUDGET",
+        ],
+        produced_metrics=list(EVALUATED_METRICS),
+    )
+    tuned_endpoint = tuning_tasks(after=settings)[TUNED_ENDPOINT_KEY]
 
     @task
     def evaluate_tuned_model(endpoint: str) -> dict:
@@ -41,6 +51,7 @@ with lab_dag(
             profile=EVAL_GENERATION_PROFILE,
             dag_id=context["dag"].dag_id,
             run_id=context["run_id"],
+            try_number=context["ti"].try_number,
         )
 
     count_tokens = gemini.count_tokens("count_tokens", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+# The provider module LoadOnceGCSToBigQueryOperator extends, imported here as well so that the DAG processor
+# pre-imports it once in its parent ([dag_processor] parsing_pre_import_modules reads this file's airflow.*
+# imports) instead of every forked parse paying for it.
+import airflow.providers.google.cloud.transfers.gcs_to_bigquery  # noqa: F401
 import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
-from airflow.providers.google.cloud.transfers.gcs_to_bigquery import GCSToBigQueryOperator
 
 from genops.core import config
 from genops.core.compat import get_current_context, task
 from genops.core.credentials import check_before_execute
 from genops.core.dag_factory import lab_dag
+from genops.core.gcs_to_bigquery import LoadOnceGCSToBigQueryOperator
 from genops.evaluation import results
-from genops.gates.tasks import within_daily_budget
+from genops.evaluation.scoring import EVALUATED_METRICS
+from genops.gates.tasks import preflight, within_daily_budget
 from genops.gemini.profiles import PROFILES
 
 CONFIGURATIONS = [profile.name for profile in PROFILES]
@@ -37,6 +42,7 @@ with lab_dag(
             profile=profile,
             dag_id=context["dag"].dag_id,
             run_id=context["run_id"],
+            try_number=context["ti"].try_number,
         )
 
     @task
@@ -64,7 +70,8 @@ with lab_dag(
 
     evaluations = evaluate.expand(model_config=CONFIGURATIONS)
     within_daily_budget() >> evaluations
-    load_to_bigquery = GCSToBigQueryOperator(
+    # The provider's GCSToBigQueryOperator with a job id per run and task: a retry reattaches, never appends.
+    load_to_bigquery = LoadOnceGCSToBigQueryOperator(
         task_id="load_to_bigquery",
         bucket=config.templated("GENOPS_DATA_BUCKET"),
         source_objects=write_report(evaluations),
@@ -78,4 +85,15 @@ with lab_dag(
         pre_execute=check_before_execute,
     )
 
+    checked = preflight(
+        settings=[
+            "GENOPS_PRO_MODEL",
+            "GENOPS_FLASH_MODEL",
+            "GENOPS_COMPARISON_METRIC",
+            "GENOPS_EVAL_CONCURRENCY",
+            "GENOPS_EXPERIMENT_NAME",
+        ],
+        produced_metrics=list(EVALUATED_METRICS),
+    )
+    checked >> evaluations
     load_to_bigquery >> best_configuration(evaluations)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
 
 from genops.core import config
 from genops.core.compat import Param, get_current_context, task
 from genops.core.dag_factory import lab_dag
-from genops.gates.tasks import within_daily_budget
+from genops.evaluation.scoring import EVALUATED_METRICS
+from genops.gates.tasks import preflight, within_daily_budget
 
 with lab_dag(
     "run_evaluation",
@@ -39,34 +38,27 @@ with lab_dag(
         return generate_responses(examples, model=model)
 
     @task
-    def evaluate(rows: list[dict], run_name: str) -> dict:
-        """Score the responses and turn the SDK's summary into a model_evaluations row."""
-        from datetime import datetime
-
-        from genops.evaluation.results import experiment_run_name, metrics_row
-        from genops.evaluation.scoring import run_evaluation
+    def evaluate(rows: list[dict]) -> dict:
+        """Score the responses in this try's experiment run and turn the SDK's summary into a model_evaluations row."""
+        from genops.evaluation.model_evaluation import score_responses
 
         context = get_current_context()
-        experiment, run_name = config.get("GENOPS_EXPERIMENT_NAME"), experiment_run_name(run_name)
-        summary = run_evaluation(
-            rows,
-            project_id=config.get("GENOPS_PROJECT_ID"),
-            location=config.get("GENOPS_REGION"),
-            experiment=experiment,
-            run_name=run_name,
-        )
         model_setting = context["params"]["model_setting"]
-        return metrics_row(
-            summary,
-            model_config=model_setting.removeprefix("GENOPS_").removesuffix("_MODEL").lower(),
+        return score_responses(
+            rows,
             model=config.get(model_setting),
+            model_config=model_setting.removeprefix("GENOPS_").removesuffix("_MODEL").lower(),
             dag_id=context["dag"].dag_id,
             run_id=context["run_id"],
-            evaluated_at=datetime.now(UTC),
-            experiment_name=experiment,
-            experiment_run_name=run_name,
+            try_number=context["ti"].try_number,
         )
 
-    responses = generate_responses(load_examples())
+    checked = preflight(
+        settings=["GENOPS_FLASH_MODEL", "GENOPS_PRO_MODEL", "GENOPS_EVAL_CONCURRENCY", "GENOPS_EXPERIMENT_NAME"],
+        produced_metrics=list(EVALUATED_METRICS),
+    )
+    examples = load_examples()
+    checked >> examples
+    responses = generate_responses(examples)
     within_daily_budget() >> responses
-    evaluate(responses, run_name="{{ dag.dag_id }}-{{ run_id }}")
+    evaluate(responses)

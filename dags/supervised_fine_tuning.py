@@ -5,6 +5,7 @@ from __future__ import annotations
 import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
 
 from genops.core.dag_factory import lab_dag
+from genops.gates.tasks import preflight
 from genops.tuning.tasks import tuning_tasks
 
 with lab_dag(
@@ -13,4 +14,4 @@ with lab_dag(
     "and poll it in reschedule mode; publishes the tuned model and endpoint.",
     tags=["lab", "tuning"],
 ) as dag:
-    tuning_tasks()
+    tuning_tasks(after=preflight(settings=["GENOPS_TUNING_SOURCE_MODEL"], produced_metrics=[]))

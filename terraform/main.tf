@@ -98,6 +98,7 @@ module "composer" {
     token_budget             = var.genops_token_budget
     eval_thresholds          = var.genops_eval_thresholds
     experiment_name          = var.genops_experiment_name
+    eval_concurrency         = var.genops_eval_concurrency
     comparison_metric        = var.genops_comparison_metric
     samples_prefix           = var.genops_samples_prefix
     feedback_table           = module.bigquery.sample_table_ids["customer_feedback"]

@@ -12,6 +12,17 @@ variable "genops_comparison_metric" {
   }
 }
 
+variable "genops_eval_concurrency" {
+  type        = number
+  description = "Evaluation requests to Gemini in flight at once, 1 to 64 (GENOPS_EVAL_CONCURRENCY)."
+  default     = 16
+
+  validation {
+    condition     = var.genops_eval_concurrency >= 1 && var.genops_eval_concurrency <= 64 && floor(var.genops_eval_concurrency) == var.genops_eval_concurrency
+    error_message = "genops_eval_concurrency must be a whole number from 1 to 64, e.g. 16."
+  }
+}
+
 variable "genops_eval_thresholds" {
   type        = map(number)
   description = "Lowest mean score per metric that promotes a model (GENOPS_EVAL_THRESHOLDS, JSON-encoded). Metric names and ranges as in dags/genops/core/config.py METRIC_RANGES."

@@ -5,8 +5,9 @@
 - `usage`: the Gemini usage ledger (price table, ledger rows, BigQuery writes, today's spend). Imports core.
 - `gemini`: generation profiles, prompts and the evaluation dataset, the Gemini call tasks. Imports core and
   usage.
-- `gates`: gate decisions as plain data and the short-circuit tasks that enforce them (the daily spend gate
-  reads usage). Imports core and usage.
+- `gates`: gate decisions as plain data, the settings preflight, and the short-circuit tasks that enforce them
+  (the daily spend gate reads usage; the preflight asks gemini's `models.get` whether the configured models
+  exist). Imports core, usage and gemini.
 - `tuning`: training-data validation and supervised fine-tuning tasks. Imports core and gemini.
 - `evaluation`: scoring with the Gen AI evaluation service, result rows, reports. Imports core and gemini.
 - `samples`: what only the sample DAGs (dags/samples) use. May import any of the above; nothing imports it.

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from functools import partial
 
+# The provider module LoadOnceGCSToBigQueryOperator extends, pre-imported by the DAG processor (model_comparison.py).
+import airflow.providers.google.cloud.transfers.gcs_to_bigquery  # noqa: F401
 import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
-from airflow.providers.google.cloud.transfers.gcs_to_bigquery import GCSToBigQueryOperator
 
 from genops.core import config
 from genops.core.compat import task
 from genops.core.dag_factory import lab_dag
+from genops.core.gcs_to_bigquery import LoadOnceGCSToBigQueryOperator
 from genops.gemini import tasks as gemini
 from genops.samples import locations, outputs, video
 from genops.samples.inputs import wait_for_input
@@ -53,7 +55,7 @@ with lab_dag(
     wait_for_video >> [describe, extract]
     outputs.write_json.override(task_id="write_summary")(check_summary(describe), name="summary.json")
     scenes_file = outputs.write_jsonl.override(task_id="write_scenes")(check_scenes(extract), name="scenes.jsonl")
-    GCSToBigQueryOperator(
+    LoadOnceGCSToBigQueryOperator(  # the provider's operator; a retry reattaches to its load job
         task_id="load_scenes",
         source_objects=[scenes_file],
         **outputs.load_arguments(video.TABLE_SETTING, video.SCHEMA_FILE),

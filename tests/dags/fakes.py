@@ -116,6 +116,10 @@ class FakeGenAIClient:
     # States `tunings.get` returns, one per call (the last repeats); `tuning_error` is set on a failed job.
     tuning_states: list[str] = field(default_factory=lambda: ["JOB_STATE_SUCCEEDED"])
     tuning_error: str = "Training data has 3 examples with more than 131072 tokens."
+    # What models.get finds (publisher model ids); any other id is the service's 404 NOT_FOUND.
+    available_models: set[str] = field(
+        default_factory=lambda: {"gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite", "gemini-2.0-flash-001"}
+    )
     # Raised by the next generate_content calls, one each, after the call is recorded (transient failures).
     failures: list[Exception] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
@@ -177,6 +181,17 @@ class _Models:
             {"totalTokens": self._client.total_tokens}, None, parameters
         )
         return types.CountTokensResponse._from_response(response=converted, kwargs=parameters.model_dump())
+
+    def get(self, *, model, config=None):
+        from google.genai import errors, types
+
+        types._GetModelParameters(model=model, config=config)  # raises as the SDK does
+        self._client.calls.append(Call("models.get", {"model": model}))
+        if model not in self._client.available_models:
+            name = f"projects/{TEST_PROJECT}/locations/{TEST_REGION}/publishers/google/models/{model}"
+            message = f"Publisher Model `{name}` not found."
+            raise errors.ClientError(404, {"error": {"code": 404, "message": message, "status": "NOT_FOUND"}})
+        return types.Model(name=f"publishers/google/models/{model}", display_name=model)
 
 
 TUNING_JOB = "projects/genops-test-project/locations/us-central1/tuningJobs/4242"

@@ -99,3 +99,19 @@ def test_dag_files_read_only_declared_settings_by_literal_name():
                 mentioned.add(node.value)
     mentioned.discard(config.PREFIX)
     assert mentioned and mentioned <= set(config.SETTINGS)
+
+
+@pytest.mark.parametrize("raw", ["0", "65", "eight", "2.5"])
+def test_eval_concurrency_is_a_whole_number_from_1_to_64(monkeypatch, raw):
+    from genops.evaluation.scoring import eval_concurrency
+
+    monkeypatch.setenv("GENOPS_EVAL_CONCURRENCY", raw)
+    with pytest.raises(config.InvalidSettingError, match=r"GENOPS_EVAL_CONCURRENCY=.*integer from 1 to 64"):
+        eval_concurrency()
+
+
+def test_eval_concurrency_default(monkeypatch):
+    from genops.evaluation.scoring import eval_concurrency
+
+    monkeypatch.delenv("GENOPS_EVAL_CONCURRENCY", raising=False)
+    assert eval_concurrency() == 16

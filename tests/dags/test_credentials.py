@@ -76,7 +76,8 @@ def test_evaluation_helper_without_credentials_fails_naming_the_fix(genops_env, 
 
 
 def test_provider_operators_check_credentials_before_they_build_a_client(dagbag, no_credentials):
-    """The loads are the provider's GCSToBigQueryOperator, with the credentials check as their pre_execute."""
+    """The loads are the provider's GCSToBigQueryOperator (as LoadOnceGCSToBigQueryOperator: its job id only),
+    with the credentials check as their pre_execute."""
     loads = [("model_comparison", "load_to_bigquery"), ("customer_service_feedback", "load_feedback")]
     loads += [("mp4_summary", "load_scenes")]
     for dag_id, task_id in loads:
@@ -89,4 +90,4 @@ def test_provider_operators_check_credentials_before_they_build_a_client(dagbag,
     with pytest.raises(credentials.MissingCredentialsError) as err:
         load._pre_execute_hook({"ti": _TaskInstance(), "task": load})
     _says_how_to_fix(str(err.value))
-    assert "task 'load_to_bigquery' (GCSToBigQueryOperator)" in str(err.value)
+    assert "task 'load_to_bigquery' (LoadOnceGCSToBigQueryOperator)" in str(err.value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -67,6 +68,38 @@ def test_validate_row_lists_every_problem():
 
 
 def test_experiment_run_name_is_a_valid_vertex_id():
-    name = experiment_run_name("run_evaluation", "manual__2026-08-01T12:30:00+00:00")
-    assert name == "run-evaluation-manual-2026-08-01t12-30-00-00-00"
-    assert len(experiment_run_name("x" * 300)) == 128
+    name = experiment_run_name("genops-eval", "run_evaluation", "manual__2026-08-01T12:30:00+00:00", "t1", "flash")
+    assert name == "run-evaluation-manual-2026-08-01t12-30-00-00-00-t1-flash"
+
+
+@pytest.mark.parametrize("experiment", ["genops-eval", "e" * 60])
+def test_experiment_run_name_fits_the_sdks_121_characters_deterministically(experiment):
+    from google.cloud.aiplatform.metadata.experiment_run_resource import ExperimentRun
+
+    long_run = "scheduled__2026-08-01T00:00:00.123456+00:00_" + "backfill" * 12
+    names = {experiment_run_name(experiment, "model_comparison", long_run + str(n), "t1-balanced") for n in (1, 2)}
+    assert len(names) == 2, "cut names of different runs stay distinct"
+    for name in names:
+        ExperimentRun._validate_run_id(f"{experiment}-{name}")  # the SDK's own check
+        assert len(f"{experiment}-{name}") <= 121 and name.endswith("-t1-balanced")
+        assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", name)
+    assert experiment_run_name(experiment, "model_comparison", long_run + "1", "t1-balanced") in names
+
+
+def test_an_experiment_name_too_long_for_any_run_name_is_refused():
+    with pytest.raises(InvalidResultError, match="GENOPS_EXPERIMENT_NAME"):
+        experiment_run_name("e" * 110, "d", "r", "t1-balanced")
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"bleu/mean": "NaN"}, "bleu/mean='NaN' is not a finite number"),  # how the SDK logs a NaN mean
+        ({"bleu/mean": None}, "bleu is missing"),
+        ({"groundedness/mean": float("inf")}, "groundedness/mean=inf is not a finite number"),
+    ],
+)
+def test_a_nan_or_missing_metric_is_never_stored_as_empty(change, says):
+    summary = {key: value for key, value in {**REALISTIC_SUMMARY, **change}.items() if value is not None}
+    with pytest.raises(InvalidResultError, match=re.escape(says)):
+        _row(summary)

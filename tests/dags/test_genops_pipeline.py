@@ -15,12 +15,12 @@ from tests.dags.fakes import (
     REALISTIC_SUMMARY,
     TUNED_ENDPOINT,
     FakeEvaluationService,
-    FakeGenAIClient,
     install_fake_evaluation,
     install_fake_gcs,
     install_fake_genai,
 )
 from tests.dags.runner import run_dag
+from tests.dags.tuning_fakes import TuningGenAIClient
 from tests.dags.tuning_support import allow_reschedule_on_sqlite, bucket_with_training_data, without_poke_waits
 
 SERVING = ["count_tokens", "within_budget", "generate"]
@@ -32,7 +32,7 @@ def run_pipeline(dagbag, genops_env):
     allow_reschedule_on_sqlite(genops_env)
 
     def run(summary: dict = REALISTIC_SUMMARY, total_tokens: int = 42):
-        genai = install_fake_genai(genops_env, FakeGenAIClient(total_tokens=total_tokens))
+        genai = install_fake_genai(genops_env, TuningGenAIClient(total_tokens=total_tokens))
         install_fake_gcs(genops_env, bucket_with_training_data())
         evaluation = install_fake_evaluation(genops_env, FakeEvaluationService(summaries=[summary]))
         return run_dag(without_poke_waits(dagbag.get_dag("genops_pipeline"))), genai.client, evaluation
@@ -79,18 +79,28 @@ def test_one_metric_below_its_threshold_declines_and_records_by_how_much(run_pip
     assert "metric_thresholds gate STOPPED the run: groundedness=0.75 is 0.15 below 0.9" in output
 
 
-def test_an_unreported_thresholded_metric_declines(run_pipeline, genops_env):
+def test_an_unreported_thresholded_metric_fails_instead_of_declining(run_pipeline, genops_env, capfd, caplog):
+    """Finding 5: a run whose thresholded metric was not reported must not end green as "declined"."""
     genops_env.setenv("GENOPS_EVAL_THRESHOLDS", '{"bleu": 0.1}')
     summary = {key: value for key, value in REALISTIC_SUMMARY.items() if not key.startswith("bleu/")}
     result, client, _ = run_pipeline(summary)
 
-    assert result.task_states["generate"] == "skipped"
-    assert result.xcom("meets_thresholds", key="decision")["misses"][0] == {
-        "metric": "bleu",
-        "value": None,
-        "threshold": 0.1,
-        "shortfall": None,
-    }
+    assert result.state == "failed"
+    assert result.task_states["evaluate_tuned_model"] == "failed"
+    assert [result.task_states[task] for task in ["meets_thresholds", *SERVING]] == ["upstream_failed"] * 4
+    assert "Configuration 'tuned'" in capfd.readouterr().out + caplog.text
+
+
+def test_a_threshold_on_a_metric_the_evaluation_cannot_produce_fails_before_anything_is_spent(
+    run_pipeline, genops_env, capfd, caplog
+):
+    genops_env.setenv("GENOPS_EVAL_THRESHOLDS", '{"toxicity": 0.1}')
+    result, client, evaluation = run_pipeline()
+
+    assert result.task_states["preflight"] == "failed"
+    assert result.task_states["tuning.start_tuning_job"] == "upstream_failed"
+    assert [c for c in client.methods_called() if c != "models.get"] == [] and evaluation.calls == []
+    assert "GENOPS_EVAL_THRESHOLDS names unknown metric 'toxicity'" in capfd.readouterr().out + caplog.text
 
 
 def test_over_budget_the_promoted_model_is_not_called(run_pipeline, genops_env):

@@ -25,7 +25,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "core": frozenset(),
     "usage": frozenset({"core"}),
     "gemini": frozenset({"core", "usage"}),
-    "gates": frozenset({"core", "usage"}),
+    "gates": frozenset({"core", "usage", "gemini"}),  # preflight asks Gemini whether the configured models exist
     "tuning": frozenset({"core", "gemini"}),
     "evaluation": frozenset({"core", "gemini"}),
     "samples": frozenset({"core", "gemini", "gates", "evaluation"}),
@@ -148,7 +148,8 @@ def _append(path: Path, line: str) -> None:
         (
             "genops/gates/decisions.py",
             "def f():\n    from genops.evaluation import results",  # lazy imports count too
-            "genops.gates.decisions imports genops.evaluation.results: genops.gates may import only ['core', 'usage']",
+            "genops.gates.decisions imports genops.evaluation.results: "
+            "genops.gates may import only ['core', 'gemini', 'usage']",
         ),
         (
             "genops/core/storage.py",

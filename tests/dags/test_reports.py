@@ -41,6 +41,12 @@ def test_report_object_is_derived_from_the_run():
     )
 
 
+def test_report_object_has_no_colon_or_plus_from_the_run_id():
+    name = report_object("reports", "model_comparison", "manual__2026-08-01T12:00:00+00:00")
+    assert name == "reports/model_comparison/manual__2026-08-01T12_00_00_00_00/model_evaluations.jsonl"
+    assert report_object("reports", "d", "scheduled__x+1") != report_object("reports", "d", "scheduled__x:2")
+
+
 def test_best_row_is_the_highest_score_first_in_table_order_on_a_tie():
     rows = [_row("pro", rouge_l_sum=0.3), _row("flash", rouge_l_sum=0.5), _row("random", rouge_l_sum=0.5)]
     assert best_row(rows, "rouge_l_sum")["model_config"] == "flash"
@@ -53,5 +59,12 @@ def test_best_verbosity_is_closest_to_zero_not_highest():
 
 def test_best_row_fails_when_no_configuration_reports_the_metric():
     rows = [{**_row("pro"), "bleu": None}]
-    with pytest.raises(InvalidResultError, match="no configuration reported bleu"):
+    with pytest.raises(InvalidResultError, match=r"\['pro'\] report no bleu"):
+        best_row(rows, "bleu")
+
+
+def test_best_row_never_skips_a_configuration_that_lacks_the_metric():
+    """Finding 4: the unscored configuration might have been the best; the pick must fail, not ignore it."""
+    rows = [_row("pro", bleu=0.1), {**_row("flash"), "bleu": None}]
+    with pytest.raises(InvalidResultError, match=r"\['flash'\] report no bleu"):
         best_row(rows, "bleu")

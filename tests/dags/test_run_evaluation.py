@@ -24,7 +24,7 @@ def test_evaluation_turns_the_sdk_result_into_a_model_evaluations_row(dagbag, se
 
     assert result.state == "success"
     examples = load_eval_dataset()
-    assert genai.client.methods_called() == ["generate_content"] * len(examples)
+    assert genai.client.methods_called() == ["models.get"] * 2 + ["generate_content"] * len(examples)
     (call,) = evaluation.calls
     assert call["experiment"] == "lab-experiment"
     assert call["experiment_run_name"].startswith("run-evaluation-manual-")
@@ -55,7 +55,7 @@ def test_evaluation_of_the_pro_model_is_chosen_by_param(dagbag, services):
     result = run_dag(dagbag.get_dag("run_evaluation"), conf={"model_setting": "GENOPS_PRO_MODEL"})
 
     assert result.xcom("evaluate")["model_config"] == "pro"
-    assert {c.kwargs["model"] for c in genai.client.calls} == {"gemini-2.5-pro"}
+    assert {c.kwargs["model"] for c in genai.client.calls if c.method == "generate_content"} == {"gemini-2.5-pro"}
 
 
 def test_malformed_evaluation_result_fails_instead_of_producing_a_row(dagbag, genops_env):

@@ -9,11 +9,11 @@ from tests.dags.fakes import (
     TUNED_ENDPOINT,
     TUNED_MODEL,
     TUNING_JOB,
-    FakeGenAIClient,
     install_fake_gcs,
     install_fake_genai,
 )
 from tests.dags.runner import run_dag
+from tests.dags.tuning_fakes import TuningGenAIClient
 from tests.dags.tuning_support import (
     allow_reschedule_on_sqlite,
     bucket_with_training_data,
@@ -30,7 +30,7 @@ def run_tuning(dagbag, genops_env):
     allow_reschedule_on_sqlite(genops_env)
 
     def run(states: list[str], data: bytes | None = None):
-        genai = install_fake_genai(genops_env, FakeGenAIClient(tuning_states=states))
+        genai = install_fake_genai(genops_env, TuningGenAIClient(tuning_states=states))
         gcs = install_fake_gcs(genops_env, bucket_with_training_data(data))
         return run_dag(without_poke_waits(dagbag.get_dag("supervised_fine_tuning"))), genai.client, gcs
 
@@ -38,17 +38,24 @@ def run_tuning(dagbag, genops_env):
 
 
 def test_sensor_gives_back_the_worker_while_the_job_runs_and_publishes_the_tuned_model(run_tuning, genops_env):
-    genops_env.setenv("GENOPS_TUNING_SOURCE_MODEL", "gemini-test-flash")
+    genops_env.setenv("GENOPS_TUNING_SOURCE_MODEL", "gemini-2.5-flash-lite")
     result, client, gcs = run_tuning(["JOB_STATE_PENDING", "JOB_STATE_RUNNING", "JOB_STATE_SUCCEEDED"])
 
     assert result.state == "success"
-    assert client.methods_called() == ["tunings.tune", "tunings.get", "tunings.get", "tunings.get"]
+    assert client.methods_called() == [
+        "models.get",  # preflight: GENOPS_TUNING_SOURCE_MODEL exists
+        "tunings.list",
+        "tunings.tune",
+        "tunings.get",
+        "tunings.get",
+        "tunings.get",
+    ]
     assert reschedules(result, WAIT) == 2, "each unfinished poll must hand the slot back (up_for_reschedule)"
     assert next(ti for ti in result.task_instances if ti.task_id == WAIT).try_number == 1, "not retried, rescheduled"
-    (tune,) = [c.kwargs for c in client.calls if c.method == "tunings.tune"]
-    assert tune["base_model"] == "gemini-test-flash"
-    assert tune["training_dataset"].gcs_uri == "gs://genops-test-data/training/sft_train.jsonl"
-    assert tune["config"].tuned_model_display_name == "genops-tuned"
+    (tune,) = [c.kwargs["request"] for c in client.calls if c.method == "tunings.tune"]
+    assert tune["baseModel"] == "gemini-2.5-flash-lite"
+    assert tune["supervisedTuningSpec"]["trainingDatasetUri"] == "gs://genops-test-data/training/sft_train.jsonl"
+    assert tune["tunedModelDisplayName"] == "genops-tuned"
     assert {c.kwargs["name"] for c in client.calls if c.method == "tunings.get"} == {TUNING_JOB}
     assert result.xcom(WAIT, key="tuned_model_name") == TUNED_MODEL
     assert result.xcom(WAIT, key="tuned_model_endpoint_name") == TUNED_ENDPOINT
@@ -61,9 +68,9 @@ def test_a_failed_job_fails_the_dag_with_the_jobs_own_error(run_tuning, capfd, c
 
     assert result.state == "failed"
     assert result.task_states[WAIT] == "failed"
-    assert client.methods_called() == ["tunings.tune", "tunings.get", "tunings.get"]
+    assert client.methods_called() == ["models.get", "tunings.list", "tunings.tune", "tunings.get", "tunings.get"]
     output = capfd.readouterr().out + caplog.text
-    assert f"Tuning job {TUNING_JOB} ended JOB_STATE_FAILED: {client.tuning_error}" in output
+    assert f"Tuning job {TUNING_JOB} failed (JOB_STATE_FAILED): {client.tuning_error}" in output
     assert result.xcom(WAIT, key="tuned_model_endpoint_name") is None
 
 
@@ -74,7 +81,7 @@ def test_bad_training_data_stops_the_dag_before_any_tuning_call(run_tuning, capf
 
     assert result.task_states["tuning.validate_training_data"] == "failed"
     assert result.task_states["tuning.start_tuning_job"] == "upstream_failed"
-    assert client.calls == [], "no tuning job may start on bad data"
+    assert client.methods_called() == ["models.get"], "no tuning call on bad data (only the preflight's check)"
     output = capfd.readouterr().out + caplog.text
     assert "gs://genops-test-data/training/sft_train.jsonl:3: the last turn is the user's" in output
 
@@ -90,4 +97,4 @@ def test_missing_training_file_keeps_the_sensor_waiting_without_tuning(dagbag, g
 
     assert result.task_states["tuning.wait_for_training_data"] == "failed"
     assert result.task_states["tuning.validate_training_data"] == "upstream_failed"
-    assert gcs.methods_called() == ["exists"] and genai.client.calls == []
+    assert gcs.methods_called() == ["exists"] and genai.client.methods_called() == ["models.get"]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 try:  # Airflow 3
-    from airflow.sdk import DAG, BaseOperator, Param, TaskGroup, chain, get_current_context, task
-    from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+    from airflow.sdk import DAG, BaseOperator, BaseSensorOperator, Param, TaskGroup, chain, get_current_context, task
+    from airflow.sdk.exceptions import AirflowFailException, AirflowSensorTimeout, AirflowSkipException
 except ImportError:  # Airflow 2.11
     from airflow.decorators import task
-    from airflow.exceptions import AirflowFailException, AirflowSkipException
+    from airflow.exceptions import AirflowFailException, AirflowSensorTimeout, AirflowSkipException
     from airflow.models.baseoperator import BaseOperator, chain
     from airflow.models.dag import DAG
     from airflow.models.param import Param
     from airflow.operators.python import get_current_context
+    from airflow.sensors.base import BaseSensorOperator
     from airflow.utils.task_group import TaskGroup
 
 try:  # Airflow 3
@@ -22,8 +23,10 @@ except ImportError:  # Airflow 2.11
 __all__ = [
     "DAG",
     "AirflowFailException",
+    "AirflowSensorTimeout",
     "AirflowSkipException",
     "BaseOperator",
+    "BaseSensorOperator",
     "Param",
     "TaskGroup",
     "TriggerRule",

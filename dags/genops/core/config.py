@@ -51,6 +51,8 @@ METRIC_RANGES: dict[str, tuple[float, float]] = {
     "rouge_l_sum": (0.0, 1.0),
 }
 
+EVAL_CONCURRENCY_MAX = 64  # GENOPS_EVAL_CONCURRENCY's upper bound (Terraform validates the same range)
+
 _DEFAULT_THRESHOLDS = {"summarization_quality": 3.0, "groundedness": 0.7, "rouge_l_sum": 0.2}
 
 SETTINGS: dict[str, Setting] = {
@@ -78,6 +80,11 @@ SETTINGS: dict[str, Setting] = {
             json.dumps(_DEFAULT_THRESHOLDS, sort_keys=True),
         ),
         Setting("GENOPS_EXPERIMENT_NAME", "Vertex AI experiment that records evaluation runs.", "genops-eval"),
+        Setting(
+            "GENOPS_EVAL_CONCURRENCY",
+            "Evaluation requests to Gemini in flight at once (1 to 64); 429 and 5xx answers are retried with backoff.",
+            "16",
+        ),
         Setting(
             "GENOPS_COMPARISON_METRIC",
             "Metric that picks the best configuration in model_comparison.",
@@ -165,14 +172,15 @@ def optional(name: str) -> str | None:
     return get(name) or None
 
 
-def get_int(name: str, *, minimum: int = 1) -> int:
+def get_int(name: str, *, minimum: int = 1, maximum: int | None = None) -> int:
     raw = get(name)
+    allowed = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}"
     try:
         value = int(raw)
     except ValueError:
-        raise InvalidSettingError(f"{name}={raw!r} is not a whole number; set it to an integer >= {minimum}.") from None
-    if value < minimum:
-        raise InvalidSettingError(f"{name}={value} is below {minimum}; set it to an integer >= {minimum}.")
+        raise InvalidSettingError(f"{name}={raw!r} is not a whole number; set it to an integer {allowed}.") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        raise InvalidSettingError(f"{name}={value} is out of range; set it to an integer {allowed}.")
     return value
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from genops.core.naming import object_segment
 from genops.evaluation.results import InvalidResultError, validate_row
 
 REPORT_FILE = "model_evaluations.jsonl"
@@ -12,8 +13,9 @@ IDEAL_SCORE = {"verbosity": 0.0}
 
 
 def report_object(prefix: str, dag_id: str, run_id: str) -> str:
-    """Object path of one run's report: <GENOPS_REPORTS_PREFIX>/<dag_id>/<run_id>/model_evaluations.jsonl."""
-    return f"{prefix.strip('/')}/{dag_id}/{run_id}/{REPORT_FILE}"
+    """Object path of one run's report: <GENOPS_REPORTS_PREFIX>/<dag_id>/<run>/model_evaluations.jsonl, where
+    <run> is the run id with every character outside [A-Za-z0-9_.-] replaced (no ':' or '+' in object names)."""
+    return f"{prefix.strip('/')}/{object_segment(dag_id)}/{object_segment(run_id)}/{REPORT_FILE}"
 
 
 def to_ndjson(rows: list[dict]) -> str:
@@ -24,9 +26,18 @@ def to_ndjson(rows: list[dict]) -> str:
 
 
 def best_row(rows: list[dict], metric: str) -> dict:
-    """The row that scores best on `metric` (first in table order on a tie); fails if no row reports it."""
-    scored = [row for row in rows if row.get(metric) is not None]
-    if not scored:
-        raise InvalidResultError(f"no configuration reported {metric}; set GENOPS_COMPARISON_METRIC to a scored metric")
+    """The row that scores best on `metric` (first in table order on a tie).
+
+    Every row must report it: a configuration without the metric is an error, never silently left out of
+    the pick (the evaluation task already refuses such rows; this guards any other caller).
+    """
+    if not rows:
+        raise InvalidResultError("no evaluation rows to compare")
+    unscored = [row.get("model_config") for row in rows if not isinstance(row.get(metric), int | float)]
+    if unscored:
+        raise InvalidResultError(
+            f"configuration(s) {unscored} report no {metric}; set GENOPS_COMPARISON_METRIC to a metric every "
+            f"evaluation reports"
+        )
     ideal = IDEAL_SCORE.get(metric)
-    return max(scored, key=lambda row: row[metric] if ideal is None else -abs(row[metric] - ideal))
+    return max(rows, key=lambda row: row[metric] if ideal is None else -abs(row[metric] - ideal))

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from genops.core.config import METRIC_RANGES
+from genops.core.naming import short_hash
 from genops.core.paths import SCHEMAS_DIR
 
 SCHEMA_FILE = SCHEMAS_DIR / "model_evaluations.json"
@@ -83,18 +84,30 @@ def validate_row(row: dict, schema_file: Path = SCHEMA_FILE, *, row_name: str | 
     return row
 
 
-def metric_means(summary_metrics: dict) -> dict[str, float]:
-    """The `<metric>/mean` values of an evaluation summary, checked to be finite and in range."""
-    means = {}
-    for metric, (low, high) in METRIC_RANGES.items():
+class IncompleteMetricsError(InvalidResultError):
+    """A metric the evaluation asked for is missing, "NaN" or out of its range: the result is not whole."""
+
+
+def metric_means(summary_metrics: dict, metrics: tuple[str, ...] = tuple(METRIC_RANGES)) -> dict[str, float]:
+    """The `<metric>/mean` of every metric in `metrics`, each required, finite and in its range.
+
+    The Vertex AI SDK logs a NaN mean as the string "NaN" (e.g. when every example failed to score); a
+    missing or NaN metric is never stored as empty, since the comparison would then silently skip it.
+    """
+    means, problems = {}, []
+    for metric in metrics:
+        low, high = METRIC_RANGES[metric]
         value = summary_metrics.get(f"{metric}/mean")
         if value is None:
-            continue
-        if not _is_number(value) or not low <= value <= high:
-            raise InvalidResultError(f"{metric}/mean={value!r} is not a number from {low} to {high}")
-        means[metric] = float(value)
-    if not means:
-        raise InvalidResultError(f"evaluation summary has no known '<metric>/mean' values: {sorted(summary_metrics)}")
+            problems.append(f"{metric} is missing from the evaluation summary")
+        elif not _is_number(value):
+            problems.append(f"{metric}/mean={value!r} is not a finite number")
+        elif not low <= value <= high:
+            problems.append(f"{metric}/mean={value!r} is not a number from {low} to {high}")
+        else:
+            means[metric] = float(value)
+    if problems:
+        raise IncompleteMetricsError("; ".join(problems))
     return means
 
 
@@ -108,8 +121,10 @@ def metrics_row(
     evaluated_at: datetime,
     experiment_name: str | None = None,
     experiment_run_name: str | None = None,
+    metrics: tuple[str, ...] = tuple(METRIC_RANGES),
 ) -> dict:
-    """Turn an evaluation summary into one validated `model_evaluations` row."""
+    """Turn an evaluation summary into one validated `model_evaluations` row; every metric in `metrics` must
+    be reported (see `metric_means`)."""
     row_count = summary_metrics.get("row_count")
     if isinstance(row_count, float) and row_count.is_integer():
         row_count = int(row_count)
@@ -126,13 +141,36 @@ def metrics_row(
         "experiment_name": experiment_name,
         "experiment_run_name": experiment_run_name,
         "row_count": row_count,
-        **metric_means(summary_metrics),
+        **metric_means(summary_metrics, metrics),
         "summary_metrics": json.dumps(summary_metrics, sort_keys=True),
     }
     return validate_row(row)
 
 
-def experiment_run_name(*parts: str) -> str:
-    """A Vertex AI experiment run name from the run's own ids: lowercase, [a-z0-9-], at most 128 chars."""
-    name = re.sub(r"[^a-z0-9-]+", "-", "-".join(parts).lower()).strip("-")
-    return re.sub(r"-{2,}", "-", name)[:128].rstrip("-")
+# Vertex AI Experiments: the run's resource id `{experiment}-{run}` is at most 121 characters
+# (google.cloud.aiplatform.metadata.constants._EXPERIMENT_RUN_MAX_LENGTH).
+EXPERIMENT_RUN_ID_MAX = 121
+
+
+def experiment_run_name(experiment: str, *parts: str) -> str:
+    """A Vertex AI experiment run name from the run's own ids: lowercase, [a-z0-9-], and short enough that
+    `{experiment}-{name}` fits 121 characters. The last part (try and configuration) is always kept whole; when
+    the rest is too long it is cut and a hash of every part added, so names stay distinct and the same on
+    every parse and try."""
+    *head, tail = [_run_name_part(part) for part in parts]
+    limit = EXPERIMENT_RUN_ID_MAX - len(experiment) - 1
+    name = "-".join([*head, tail])
+    if len(name) <= limit:
+        return name
+    keep = limit - len(tail) - 12  # "-<10 hex>-"
+    if keep < 8:
+        raise InvalidResultError(
+            f"experiment name {experiment!r} leaves {limit} characters for run names; "
+            f"set GENOPS_EXPERIMENT_NAME to at most {EXPERIMENT_RUN_ID_MAX - 1 - 8 - 12 - len(tail)} characters"
+        )
+    return f"{'-'.join(head)[:keep].rstrip('-')}-{short_hash(*parts)}-{tail}"
+
+
+def _run_name_part(part: str) -> str:
+    name = re.sub(r"[^a-z0-9-]+", "-", part.lower()).strip("-")
+    return re.sub(r"-{2,}", "-", name)

@@ -19,40 +19,65 @@ log = logging.getLogger(__name__)
 
 POINTWISE_METRICS = ("summarization_quality", "groundedness", "verbosity", "instruction_following")
 COMPUTED_METRICS = ("exact_match", "bleu", "rouge_1", "rouge_2", "rouge_l_sum")
+# What every evaluation reports: a threshold or comparison metric must be one of these.
+EVALUATED_METRICS = POINTWISE_METRICS + COMPUTED_METRICS
 
 # Evaluation answers are scored, so sample deterministically: differences come from the model.
 EVAL_GENERATION_PROFILE = PROFILES_BY_NAME["deterministic"]
 
 
+def eval_concurrency() -> int:
+    """How many evaluation requests may be in flight at once: GENOPS_EVAL_CONCURRENCY, checked."""
+    from genops.core import config
+
+    return config.get_int("GENOPS_EVAL_CONCURRENCY", minimum=1, maximum=config.EVAL_CONCURRENCY_MAX)
+
+
 def generate_responses(
-    examples: list[dict], *, model: str, profile: GenerationProfile = EVAL_GENERATION_PROFILE
+    examples: list[dict],
+    *,
+    model: str,
+    profile: GenerationProfile = EVAL_GENERATION_PROFILE,
+    concurrency: int | None = None,
+    client=None,
 ) -> list[dict]:
     """Ask `model` (a model id or tuned endpoint) for every example, sampling as `profile` says; rows for EvalTask.
 
-    Every call goes through genops.gemini.calls (credentials checked first, usage recorded), on one client.
+    Every call goes through genops.gemini.calls (credentials checked first, usage recorded), on one client
+    (`client`, default: the provider hook's). Up to `concurrency` (default GENOPS_EVAL_CONCURRENCY) requests
+    run at once; 429 and 5xx answers are retried with backoff and jitter; the rows keep the examples' order,
+    and an example that still fails fails the task (no row is dropped).
     """
+    from genops.evaluation.concurrency import map_bounded
     from genops.gemini import calls
 
-    client = calls.genai_client(f"generating evaluation responses with {model}")
+    client = client or calls.genai_client(f"generating evaluation responses with {model}")
     generation_config = profile.generation_config()
-    rows = []
-    for example in examples:
+
+    def answer(example: dict) -> dict:
         prompt = build_prompt(example["instruction"], example["context"])
         response = calls.generate(
             model=model, contents=[prompt], generation_config=generation_config, profile=profile.name, client=client
         )
         if not response.text:
             log.warning("Model %s returned no text (blocked or empty) for: %.60s", model, prompt)
-        rows.append({"prompt": prompt, "reference": example["reference"], "response": response.text or ""})
-    return rows
+        return {"prompt": prompt, "reference": example["reference"], "response": response.text or ""}
+
+    return map_bounded(
+        answer,
+        examples,
+        concurrency=concurrency or eval_concurrency(),
+        describe=lambda index, example: f"evaluation example {index + 1} of {len(examples)} ({model})",
+    )
 
 
 def _plain(value):
-    """numpy scalars -> Python numbers, so the summary is JSON/XCom serializable."""
+    """numpy scalars -> Python numbers, so the summary is JSON/XCom serializable; a non-finite number becomes
+    the string "NaN", as the SDK itself logs NaN means (never None, which would read as "not reported")."""
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
-        return None
+        return "NaN"
     return value
 
 

@@ -57,6 +57,13 @@ def threshold_decision(metrics: dict[str, float | None], thresholds: dict[str, f
     return GateDecision("metric_thresholds", False, reason, misses)
 
 
+def preflight_decision(problems: list) -> GateDecision:
+    """Pass when no setting has a problem; the reason lists every problem (each names its GENOPS_ variable)."""
+    if not problems:
+        return GateDecision("preflight", True, "every setting this DAG spends with is valid")
+    return GateDecision("preflight", False, "; ".join(str(problem) for problem in problems))
+
+
 def daily_spend_decision(
     *,
     spent_tokens: int,

@@ -9,8 +9,14 @@ from __future__ import annotations
 import logging
 
 from genops.core import config
-from genops.core.compat import get_current_context, task
-from genops.gates.decisions import GateDecision, budget_decision, daily_spend_decision, threshold_decision
+from genops.core.compat import AirflowFailException, get_current_context, task
+from genops.gates.decisions import (
+    GateDecision,
+    budget_decision,
+    daily_spend_decision,
+    preflight_decision,
+    threshold_decision,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +35,57 @@ def within_budget(total_tokens: int | None) -> bool:
 
 @task.short_circuit
 def meets_thresholds(row: dict) -> bool:
-    """Continue (promote) only if every metric in GENOPS_EVAL_THRESHOLDS is reported and at or above its minimum."""
+    """Continue (promote) only if every metric in GENOPS_EVAL_THRESHOLDS is at or above its minimum.
+
+    A thresholded metric the row does not report is not a decline but a failure (the gate could not
+    decide): the decision is recorded, then the task fails naming the metric.
+    """
     thresholds = config.eval_thresholds()
-    return publish(threshold_decision({metric: row.get(metric) for metric in thresholds}, thresholds))
+    decision = threshold_decision({metric: row.get(metric) for metric in thresholds}, thresholds)
+    passed = publish(decision)
+    unreported = [miss.metric for miss in decision.misses if miss.value is None]
+    if unreported:
+        raise AirflowFailException(
+            f"The metric gate cannot decide: GENOPS_EVAL_THRESHOLDS thresholds {unreported}, which the "
+            f"evaluation row of {row.get('model_config')!r} does not report. Threshold only metrics the evaluation "
+            f"reports."
+        )
+    return passed
+
+
+@task
+def preflight(settings: list[str], produced_metrics: list[str]) -> dict:
+    """The DAG's first task: check every setting it spends with, and that each configured model exists.
+
+    `settings` are GENOPS_ names (see genops.gates.preflight.CHECKS); `produced_metrics` what the
+    evaluation reports. A bad setting fails it without retry (AirflowFailException: a setting does not fix
+    itself), naming each bad setting and the fix; a transient models.get error is retried as any task's.
+    """
+    from genops.gates.preflight import MODEL_SETTINGS, missing_models, setting_problems
+
+    problems = setting_problems(settings, produced_metrics)
+    models = {name: config.get(name) for name in settings if name in MODEL_SETTINGS}
+    if models and not problems:
+        client = _client_if_credentials()
+        if client is None:
+            log.info("No Google Cloud credentials: not asking models.get for %s", sorted(models.values()))
+        else:
+            problems += missing_models(models, lambda model: client.models.get(model=model))
+    decision = preflight_decision(problems)
+    if not publish(decision):
+        raise AirflowFailException(f"Preflight found bad settings; nothing was spent. {decision.reason}")
+    return {"checked": sorted(settings), "models": models}
+
+
+def _client_if_credentials():
+    """The google-genai client when credentials can be found, else None (preflight then checks offline)."""
+    from genops.core.credentials import MissingCredentialsError
+    from genops.gemini.calls import genai_client
+
+    try:
+        return genai_client("preflight: models.get for the configured models")
+    except MissingCredentialsError:
+        return None
 
 
 @task.short_circuit

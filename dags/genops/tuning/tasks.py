@@ -2,7 +2,9 @@
 
 The provider's GenAISupervisedFineTuningTrainOperator sleeps inside a worker slot until the job ends (an hour
 or more). Here the job is started by one short task, and a sensor in mode="reschedule" checks it every
-POKE_INTERVAL, giving the slot back between checks. Both DAGs that tune share these tasks via `tuning_tasks()`.
+POKE_INTERVAL, giving the slot back between checks. Both DAGs that tune share these tasks via `tuning_tasks()`. The
+job itself (created once per DAG run, found again by its labels, cancelled when the wait gives up) is
+`genops.tuning.jobs`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,14 @@ import logging
 from datetime import timedelta
 
 from genops.core import config
-from genops.core.compat import AirflowFailException, TaskGroup, get_current_context, task
+from genops.core.compat import (
+    AirflowFailException,
+    AirflowSensorTimeout,
+    BaseSensorOperator,
+    TaskGroup,
+    get_current_context,
+    task,
+)
 
 log = logging.getLogger(__name__)
 
@@ -19,10 +28,8 @@ POKE_INTERVAL = timedelta(minutes=5)  # between checks of the training file and 
 TRAINING_DATA_TIMEOUT = timedelta(hours=6)
 TUNING_TIMEOUT = timedelta(hours=24)
 
-SUCCEEDED = "JOB_STATE_SUCCEEDED"
 # XCom keys of the tuned model, the same the provider's GenAISupervisedFineTuningTrainOperator pushes.
 TUNED_MODEL_KEY, TUNED_ENDPOINT_KEY = "tuned_model_name", "tuned_model_endpoint_name"
-ENDED_WITHOUT_MODEL = {"JOB_STATE_FAILED", "JOB_STATE_CANCELLED", "JOB_STATE_EXPIRED"}
 
 
 def genai_client():
@@ -30,40 +37,6 @@ def genai_client():
     from genops.gemini.calls import genai_client
 
     return genai_client("the Vertex AI tuning job")
-
-
-def job_state(job) -> str:
-    return getattr(job.state, "value", job.state) or "JOB_STATE_UNSPECIFIED"
-
-
-def start_job(training_data_uri: str) -> str:
-    """Create the tuning job (returns at once) and return its resource name."""
-    from google.genai import types
-
-    client = genai_client()  # keep a reference: a dropped google-genai Client closes its HTTP connection
-    job = client.tunings.tune(
-        base_model=config.get("GENOPS_TUNING_SOURCE_MODEL"),
-        training_dataset=types.TuningDataset(gcs_uri=training_data_uri),
-        config=types.CreateTuningJobConfig(tuned_model_display_name=config.get("GENOPS_TUNED_MODEL_DISPLAY_NAME")),
-    )
-    log.info("Started tuning job %s on %s (state %s)", job.name, training_data_uri, job_state(job))
-    return job.name
-
-
-def poll_job(job_name: str) -> dict[str, str] | None:
-    """One check: None while the job runs, its tuned model once it succeeded; fails if it ended without one."""
-    client = genai_client()  # keep a reference (see start_job)
-    job = client.tunings.get(name=job_name)
-    state = job_state(job)
-    log.info("Tuning job %s is %s", job_name, state)
-    if state in ENDED_WITHOUT_MODEL:
-        error = job.error.message if job.error and job.error.message else "no error message from Vertex AI"
-        raise AirflowFailException(f"Tuning job {job_name} ended {state}: {error}")
-    if state != SUCCEEDED:
-        return None
-    if not job.tuned_model or not job.tuned_model.endpoint:
-        raise AirflowFailException(f"Tuning job {job_name} succeeded but reports no tuned model endpoint")
-    return {TUNED_MODEL_KEY: job.tuned_model.model, TUNED_ENDPOINT_KEY: job.tuned_model.endpoint}
 
 
 @task.sensor(
@@ -99,27 +72,87 @@ def validate_training_data() -> dict:
 
 @task
 def start_tuning_job(training_data: dict) -> str:
-    return start_job(training_data["gcs_uri"])
+    """Start this run's tuning job, or reattach to the one an earlier try started; returns its resource name."""
+    from genops.tuning.jobs import RunLineage, start_or_reattach
+
+    context = get_current_context()
+    ti = context["ti"]
+    job = start_or_reattach(
+        genai_client(),
+        RunLineage(context["dag"].dag_id, context["run_id"], ti.try_number),
+        base_model=config.get("GENOPS_TUNING_SOURCE_MODEL"),
+        training_data_uri=training_data["gcs_uri"],
+        display_name=config.get("GENOPS_TUNED_MODEL_DISPLAY_NAME"),
+    )
+    return job.name
 
 
-@task.sensor(poke_interval=POKE_INTERVAL.total_seconds(), timeout=TUNING_TIMEOUT.total_seconds(), mode="reschedule")
-def wait_for_tuning_job(job_name: str) -> bool:
-    """Poll the job; once it succeeded, publish the tuned model to XCom (keys as the provider operator's)."""
-    tuned = poll_job(job_name)
-    if tuned is None:
-        return False
-    ti = get_current_context()["ti"]
-    for key, value in tuned.items():
-        ti.xcom_push(key=key, value=value)
-    return True
+class TuningJobSensor(BaseSensorOperator):
+    """Poll a tuning job in reschedule mode; publish its tuned model; cancel it when the wait gives up.
+
+    Fails at once (no retry) on every end state without a model, so a failed, cancelled, expired, paused
+    or partially succeeded job is reported when it happens, not after the 24 h timeout. When the timeout
+    is reached or the task is killed (run marked failed, task stopped), the job is cancelled, so nothing
+    keeps training, and billing, for a run that stopped waiting.
+    """
+
+    template_fields = ("job_name",)
+    ui_color = "#e6f4ea"
+
+    def __init__(self, *, job_name: str, **kwargs) -> None:
+        kwargs.setdefault("mode", "reschedule")
+        kwargs.setdefault("poke_interval", POKE_INTERVAL.total_seconds())
+        kwargs.setdefault("timeout", TUNING_TIMEOUT.total_seconds())
+        super().__init__(**kwargs)
+        self.job_name = job_name
+
+    def poke(self, context) -> bool:
+        from genops.tuning.jobs import TuningJobEnded, state_of, tuned_model
+
+        client = genai_client()  # keep a reference: a dropped google-genai Client closes its HTTP connection
+        job = client.tunings.get(name=self.job_name)
+        log.info("Tuning job %s is %s", self.job_name, state_of(job))
+        try:
+            tuned = tuned_model(job)
+        except TuningJobEnded as err:
+            raise AirflowFailException(str(err)) from None
+        if tuned is None:
+            return False
+        context["ti"].xcom_push(key=TUNED_MODEL_KEY, value=tuned["model"])
+        context["ti"].xcom_push(key=TUNED_ENDPOINT_KEY, value=tuned["endpoint"])
+        return True
+
+    def execute(self, context):
+        try:
+            return super().execute(context)
+        except AirflowSensorTimeout:
+            self.cancel_job(f"the wait timed out after {self.timeout:.0f} s")
+            raise
+
+    def on_kill(self) -> None:
+        self.cancel_job("the waiting task was killed")
+
+    def cancel_job(self, why: str) -> None:
+        """Cancel the job if it still runs; a failure to cancel is logged, never hides why the task stopped."""
+        from genops.tuning.jobs import cancel_if_running
+
+        try:
+            cancel_if_running(genai_client(), self.job_name, why)
+        except Exception:
+            log.exception("Could not cancel tuning job %s (%s); cancel it in the console", self.job_name, why)
 
 
-def tuning_tasks(group_id: str = "tuning"):
+def tuning_tasks(group_id: str = "tuning", *, after=None):
     """Wait for the training file, validate it, tune, wait without a worker slot.
 
-    Returns the sensor's XComArg: `tuning_tasks()[TUNED_ENDPOINT_KEY]` is the tuned endpoint for later tasks.
+    `after`: a task that must succeed first (the DAG's preflight). Returns the sensor's XComArg:
+    `tuning_tasks()[TUNED_ENDPOINT_KEY]` is the tuned endpoint for later tasks.
     """
     with TaskGroup(group_id, tooltip="Supervised fine-tuning on GENOPS_TRAINING_DATA_OBJECT"):
         training_data = validate_training_data()
-        wait_for_training_data() >> training_data
-        return wait_for_tuning_job(start_tuning_job(training_data))
+        wait = wait_for_training_data()
+        wait >> training_data
+        if after is not None:  # e.g. the DAG's preflight
+            after >> wait
+        job_name = start_tuning_job(training_data)
+        return TuningJobSensor(task_id="wait_for_tuning_job", job_name=job_name).output

@@ -16,6 +16,7 @@ locals {
     GENOPS_TOKEN_BUDGET             = tostring(var.genops.token_budget)
     GENOPS_EVAL_THRESHOLDS          = jsonencode(var.genops.eval_thresholds)
     GENOPS_EXPERIMENT_NAME          = var.genops.experiment_name
+    GENOPS_EVAL_CONCURRENCY         = tostring(var.genops.eval_concurrency)
     GENOPS_COMPARISON_METRIC        = var.genops.comparison_metric
     GENOPS_SAMPLES_PREFIX           = var.genops.samples_prefix
     GENOPS_FEEDBACK_TABLE           = var.genops.feedback_table

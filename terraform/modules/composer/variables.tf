@@ -47,6 +47,7 @@ variable "genops" {
     token_budget             = number
     eval_thresholds          = map(number)
     experiment_name          = string
+    eval_concurrency         = number
     comparison_metric        = string
     samples_prefix           = string
     feedback_table           = string

@@ -1,0 +1,100 @@
+"""Preflight: a DAG that spends checks its settings in its first task and fails there, naming the GENOPS_
+variable and the fix, before any paid call; where credentials exist, each configured model must answer
+`models.get` (the fake's catalog answers as Vertex AI does: 404 NOT_FOUND for a retired or unknown model)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from genops.core import config
+from genops.evaluation.scoring import EVALUATED_METRICS
+from genops.gates.preflight import CHECKS, missing_models, setting_problems
+from tests.dags.evaluation_fakes import ExperimentEvaluationService, install_experiment_evaluation
+from tests.dags.fakes import FakeGCS, FakeGenAIClient, install_fake_bigquery, install_fake_gcs, install_fake_genai
+from tests.dags.runner import run_dag
+
+
+def test_every_threshold_metric_is_one_the_evaluation_reports():
+    assert set(config.METRIC_RANGES) == set(EVALUATED_METRICS)
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "says"),
+    [
+        ("GENOPS_EVAL_THRESHOLDS", '{"toxicity": 0.1}', "unknown metric 'toxicity'"),
+        ("GENOPS_EVAL_THRESHOLDS", '{"bleu": 2}', "must be a number from 0.0 to 1.0"),
+        ("GENOPS_COMPARISON_METRIC", "fluency", "is not a known metric"),
+        ("GENOPS_TOKEN_BUDGET", "0", "set it to an integer >= 1"),
+        ("GENOPS_EVAL_CONCURRENCY", "500", "integer from 1 to 64"),
+        ("GENOPS_EXPERIMENT_NAME", "GenOps Eval", "lowercase letters, digits or hyphens"),
+        ("GENOPS_EXPERIMENT_NAME", "e" * 100, "lowercase letters, digits or hyphens"),
+        ("GENOPS_FLASH_MODEL", "Gemini 2.5 Flash", "is not a Gemini model id"),
+    ],
+)
+def test_a_bad_setting_is_named_with_its_fix(monkeypatch, setting, value, says):
+    monkeypatch.setenv(setting, value)
+    (problem,) = setting_problems([setting], EVALUATED_METRICS)
+    assert problem.setting == setting and problem.value == value and says in problem.problem
+    assert str(problem).startswith(f"{setting}={value!r}: ")
+
+
+def test_defaults_pass_and_every_problem_is_reported_at_once(monkeypatch):
+    assert setting_problems(CHECKS, EVALUATED_METRICS) == []
+    monkeypatch.setenv("GENOPS_TOKEN_BUDGET", "lots")
+    monkeypatch.setenv("GENOPS_PRO_MODEL", "gemini pro")
+    assert [p.setting for p in setting_problems(CHECKS, EVALUATED_METRICS)] == [
+        "GENOPS_TOKEN_BUDGET",
+        "GENOPS_PRO_MODEL",
+    ]
+
+
+def test_a_threshold_on_a_metric_the_evaluation_does_not_produce_is_a_problem():
+    (problem,) = setting_problems(["GENOPS_EVAL_THRESHOLDS"], ["bleu"])
+    assert "name metrics the evaluation does not report" in problem.problem
+
+
+def test_models_get_404_names_the_setting_and_the_lifecycle_note():
+    client = FakeGenAIClient()
+    problems = missing_models(
+        {"GENOPS_FLASH_MODEL": "gemini-1.0-pro", "GENOPS_PRO_MODEL": "gemini-2.5-pro"},
+        lambda model: client.models.get(model=model),
+    )
+    (problem,) = problems
+    assert problem.setting == "GENOPS_FLASH_MODEL" and "404 NOT_FOUND" in problem.problem
+    assert "Gemini models: lifecycle" in problem.problem
+
+
+@pytest.fixture
+def compare(dagbag, genops_env):
+    def run():
+        genai = install_fake_genai(genops_env)
+        service = install_experiment_evaluation(genops_env, ExperimentEvaluationService())
+        bigquery = install_fake_bigquery(genops_env, install_fake_gcs(genops_env, FakeGCS()))
+        return run_dag(dagbag.get_dag("model_comparison")), genai.client, service, bigquery
+
+    return run
+
+
+def test_a_retired_model_fails_model_comparison_in_preflight_before_any_generation(compare, genops_env, capfd, caplog):
+    caplog.set_level(logging.INFO)
+    genops_env.setenv("GENOPS_FLASH_MODEL", "gemini-1.0-pro")
+    result, client, service, bigquery = compare()
+
+    assert result.task_states["preflight"] == "failed"
+    assert set(result.mapped_states("evaluate")) == {"upstream_failed"}
+    assert set(client.methods_called()) == {"models.get"} and service.calls == [] and bigquery.jobs == []
+    output = capfd.readouterr().out + caplog.text
+    assert "GENOPS_FLASH_MODEL='gemini-1.0-pro': models.get answered 404 NOT_FOUND" in output
+    decision = result.xcom("preflight", key="decision")
+    assert decision["gate"] == "preflight" and decision["passed"] is False
+
+
+def test_without_credentials_preflight_checks_offline_and_passes(dagbag, genops_env, no_credentials):
+    genai = install_fake_genai(genops_env)
+    result = run_dag(dagbag.get_dag("supervised_fine_tuning"))
+
+    assert result.task_states["preflight"] == "success"
+    assert genai.client.calls == [], "no models.get without credentials"
+    assert result.xcom("preflight", key="decision")["passed"] is True
