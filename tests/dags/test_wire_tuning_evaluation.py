@@ -75,11 +75,6 @@ def test_a_tuning_job_that_fails_fails_the_dag_with_the_services_error(dagbag, w
     assert result.xcom(WAIT, key="tuned_model_endpoint_name") is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not retry-safe yet: when the create response is lost, the retry starts a second (paid) tuning job; "
-    "the retry-safety work looks the job up by its run's labels first (then remove this mark)",
-)
 def test_a_lost_create_response_does_not_start_a_second_tuning_job(dagbag, wire):
     wire.vertex.add_fault(r"/tuningJobs$", method="POST", status=503, after=True, times=1)
 
@@ -122,11 +117,6 @@ def test_run_evaluation_scores_with_the_evaluation_service_and_logs_the_experime
     assert len(sent) == 8 and all(body["generationConfig"]["temperature"] == 0 for body in sent)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not retry-safe yet: a retry creates the same experiment run again and Vertex AI answers 409 "
-    "ALREADY_EXISTS (the retry-safety work on evaluation fixes this; then remove this mark)",
-)
 def test_run_evaluation_survives_a_retry_after_the_experiment_run_was_created(dagbag, wire):
     wire.vertex.add_fault(r"/contexts/[^/:]+$", method="PATCH", status=503, times=1)  # after the run exists
 
@@ -135,11 +125,6 @@ def test_run_evaluation_survives_a_retry_after_the_experiment_run_was_created(da
     assert result.state == "success", result.task_states
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="EvalTask's REST client does not retry a 429 (api_core's TooManyRequests is not the ResourceExhausted "
-    "its retry names): the example's score becomes NaN and the mean silently covers the other examples",
-)
 def test_a_throttled_evaluation_request_is_retried_or_fails_the_task(dagbag, wire):
     wire.vertex.add_fault(":evaluateInstances", status=429, times=1)
 
@@ -148,6 +133,18 @@ def test_a_throttled_evaluation_request_is_retried_or_fails_the_task(dagbag, wir
     statuses = [r["status"] for r in wire.vertex_calls(":evaluateInstances")]
     retried = statuses.count(200) == len(statuses) - 1 == 8 * len(METRICS)
     assert retried or result.task_states["evaluate"] == "failed", "a metric must not quietly skip an example"
+
+
+def test_a_throttled_evaluation_is_scored_whole_by_the_tasks_retry(dagbag, wire):
+    """EvalTask turns the 429 into a NaN score for one example; the task retries rather than average fewer."""
+    wire.vertex.add_fault(":evaluateInstances", status=429, times=1)
+
+    result = run(dagbag.get_dag("run_evaluation"), retries=1)
+
+    assert result.state == "success", result.task_states
+    assert result.try_numbers()["evaluate"] == 2
+    rows = [r for r in wire.vertex_calls(":evaluateInstances") if r["status"] == 200]
+    assert len(rows) >= 8 * len(METRICS)
 
 
 def test_a_nan_metric_from_the_service_fails_the_evaluation(dagbag, wire, monkeypatch):

@@ -167,6 +167,16 @@ def test_unknown_model_and_missing_or_unknown_token(vertex):
     assert (status, answer["error"]["status"]) == (401, "UNAUTHENTICATED")
 
 
+def test_models_get_finds_served_models_and_404s_others(client):
+    """The DAGs' preflight asks google-genai's models.get for every configured model."""
+    from google.genai import errors
+
+    assert client.models.get(model=MODEL).name.endswith(f"publishers/google/models/{MODEL}")
+    with pytest.raises(errors.ClientError) as err:
+        client.models.get(model="gemini-9.9-flahs")
+    assert err.value.code == 404
+
+
 def test_blocked_prompt_has_no_candidates(client):
     response = client.models.generate_content(model=MODEL, contents=[f"{BLOCK_MARKER} something"])
     assert response.text is None and response.prompt_feedback.block_reason.value == "SAFETY"

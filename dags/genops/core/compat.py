@@ -4,10 +4,15 @@ from __future__ import annotations
 
 try:  # Airflow 3
     from airflow.sdk import DAG, BaseOperator, BaseSensorOperator, Param, TaskGroup, chain, get_current_context, task
-    from airflow.sdk.exceptions import AirflowFailException, AirflowSensorTimeout, AirflowSkipException
+    from airflow.sdk.exceptions import (
+        AirflowException,
+        AirflowFailException,
+        AirflowSensorTimeout,
+        AirflowSkipException,
+    )
 except ImportError:  # Airflow 2.11
     from airflow.decorators import task
-    from airflow.exceptions import AirflowFailException, AirflowSensorTimeout, AirflowSkipException
+    from airflow.exceptions import AirflowException, AirflowFailException, AirflowSensorTimeout, AirflowSkipException
     from airflow.models.baseoperator import BaseOperator, chain
     from airflow.models.dag import DAG
     from airflow.models.param import Param
@@ -22,6 +27,7 @@ except ImportError:  # Airflow 2.11
 
 __all__ = [
     "DAG",
+    "AirflowException",
     "AirflowFailException",
     "AirflowSensorTimeout",
     "AirflowSkipException",

@@ -102,4 +102,23 @@ def run_evaluation(rows: list[dict], *, project_id: str, location: str, experime
     metrics = [getattr(MetricPromptTemplateExamples.Pointwise, name.upper()) for name in POINTWISE_METRICS]
     eval_task = EvalTask(dataset=pd.DataFrame(rows), metrics=[*metrics, *COMPUTED_METRICS], experiment=experiment)
     result = eval_task.evaluate(experiment_run_name=run_name)
+    if unscored := unscored_examples(result.metrics_table):
+        # The SDK turns a failed instance request (e.g. a 429 its REST retry does not cover) into a NaN score
+        # and averages the rest: the mean would quietly describe fewer examples. Retryable: it is transient.
+        from genops.core.compat import AirflowException
+
+        raise AirflowException(
+            f"The evaluation service left examples unscored in experiment run {run_name!r} ({unscored}); "
+            "the means would cover fewer examples than the dataset. Usually throttling (429): the task's "
+            "retry scores them again in a new experiment run."
+        )
     return {key: _plain(value) for key, value in result.summary_metrics.items()}
+
+
+def unscored_examples(metrics_table) -> dict[str, int]:
+    """Per metric, how many examples have no score (`<metric>/score` NaN or missing) in EvalTask's table."""
+    if metrics_table is None:  # EvalResult's table is optional in the SDK's type; EvalTask always fills it
+        return {}
+    columns = [name for name in metrics_table.columns if str(name).endswith("/score")]
+    counts = {name.removesuffix("/score"): int(metrics_table[name].isna().sum()) for name in columns}
+    return {name: count for name, count in counts.items() if count}

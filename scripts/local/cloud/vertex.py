@@ -189,6 +189,17 @@ class VertexStandIn(StandIn):
                 prompt, media_tokens = self.prompt_of(parsed)
                 return self.gemini.count(prompt, media_tokens)
 
+        # google-genai's models.get on Vertex AI (the DAGs' preflight): a publisher model, with or without the
+        # project/location prefix; unknown ids are a 404 as on Vertex AI.
+        for prefix in ("", rf"{LOCATION}/"):
+
+            @route("GET", rf"{VERSION}{prefix}publishers/google/models/(?P<model_id>[^/:]+)")
+            def get_publisher_model(request: Request):
+                model_id = request.params["model_id"]
+                if not is_publisher_model_known(model_id):
+                    raise ApiError(404, f"Publisher Model `publishers/google/models/{model_id}` was not found.")
+                return {"name": f"publishers/google/models/{model_id}", "versionId": "001", "launchStage": "GA"}
+
         @route("POST", rf"{VERSION}(?P<parent>{LOCATION})/tuningJobs")
         def create_tuning_job(request: Request):
             body = normalised("TuningJob", request.json(), request.params["version"])
