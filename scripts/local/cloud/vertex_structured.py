@@ -166,7 +166,9 @@ class Builder:
 
     def _string(self, schema: dict, path: str, index: int) -> str:
         if "pattern" in schema:
-            raise ApiError(501, f"The local Vertex AI cannot answer a string of pattern {schema['pattern']!r} ({path}).")
+            raise ApiError(
+                501, f"The local Vertex AI cannot answer a string of pattern {schema['pattern']!r} ({path})."
+            )
         if schema.get("format") == "date-time":
             return "2024-01-01T00:00:00Z"
         if schema.get("format") == "date":
