@@ -8,7 +8,7 @@ import json
 import pydantic
 import pytest
 
-from genops.samples import feedback, pdfs, video
+from genops.samples import feedback, pdfs, status_report, video
 from genops.samples.structured import parse_answer
 from scripts.local.cloud.vertex_models import expected_answer
 from tests.local_cloud.test_vertex_standin import model_url, post
@@ -39,8 +39,15 @@ def structured(schema) -> dict:
 
 @pytest.mark.parametrize(
     "schema",
-    [feedback.RESPONSE_SCHEMA, video.SUMMARY_SCHEMA, video.SCENES_SCHEMA, pdfs.SUMMARY_SCHEMA, pdfs.TRANSLATION_SCHEMA],
-    ids=["feedback", "video_summary", "video_scenes", "pdf_summary", "pdf_translation"],
+    [
+        feedback.RESPONSE_SCHEMA,
+        video.SUMMARY_SCHEMA,
+        video.SCENES_SCHEMA,
+        pdfs.SUMMARY_SCHEMA,
+        pdfs.TRANSLATION_SCHEMA,
+        status_report.REPORT_SCHEMA,
+    ],
+    ids=["feedback", "video_summary", "video_scenes", "pdf_summary", "pdf_translation", "status_report"],
 )
 def test_answers_fit_the_samples_schemas_and_pass_their_checks(client, schema):
     response = ask(client, structured(schema))
@@ -58,7 +65,11 @@ def test_values_are_derived_from_the_prompt_within_the_schemas_ranges(client):
     assert all(1 <= answer[name] <= 10 and isinstance(answer[name], int) for name in feedback.SCORES)
     assert answer["sentiment"] in ("positive", "neutral", "negative") and isinstance(answer["resolved"], bool)
     scenes = json.loads(ask(client, structured({**video.SCENES_SCHEMA})).text)["scenes"]
-    assert len(scenes) == 1 and 0 <= scenes[0]["start_seconds"] <= scenes[0]["end_seconds"]
+    assert len(scenes) == 1 and 0 <= scenes[0]["start_seconds"] <= scenes[0]["end_seconds"]  # minItems 1
+    report = json.loads(ask(client, structured(status_report.REPORT_SCHEMA)).text)
+    summary = status_report.summarize([], truncated=False)
+    assert status_report.check_report(report, summary) == report  # no invented DAG ids: no minItems, no items
+    assert report["dags_needing_attention"] == [] == report["recommendations"]
 
 
 class Score(pydantic.BaseModel):

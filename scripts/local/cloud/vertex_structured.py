@@ -10,10 +10,11 @@ minItems/maxItems, minimum/maximum, nullable, anyOf) or `responseJsonSchema` (JS
   cut to minLength/maxLength), an enum or const value is picked by the seed's digest;
 - an integer or number is picked by the digest within [minimum, maximum] when both are set, else it is the lower
   bound (or 0) plus its position in its array, so "start"/"end" pairs never run backwards;
-- an array holds max(minItems, 1) items (at most maxItems); a boolean is a bit of the digest; a nullable or
-  optional value is still given.
+- an array holds minItems items (none without minItems: a model's list is never padded with made-up entries,
+  which a DAG's own check, like composer_status_report's "no invented DAG ids", would refuse);
+- a boolean is a bit of the digest; a nullable or optional value is still given.
 
-`check_request` refuses what Vertex AI refuses with a 400 naming the field: a schema without JSON (or text/x.enum)
+`schemas_of` refuses what Vertex AI refuses with a 400 naming the field: a schema without JSON (or text/x.enum)
 as the mime type, both schema fields at once, an OBJECT without properties, `required` naming an unknown property,
 an ARRAY without items, an enum on a non-STRING type, minimum above maximum, a `responseJsonSchema` that is not a
 valid JSON Schema. A string `pattern` is refused with 501: the stand-in cannot write text to match one.
@@ -160,8 +161,7 @@ class Builder:
         return {name: self.value(sub, f"{path}/{name}") for name, sub in (schema.get("properties") or {}).items()}
 
     def _array(self, schema: dict, path: str, index: int) -> list:
-        count = max(int(schema.get("minItems", 0)), 1)
-        count = min(count, int(schema.get("maxItems", count)))
+        count = int(schema.get("minItems", 0))  # the fewest the schema allows: never an invented list item
         return [self.value(schema.get("items", {}), f"{path}/{i}", i) for i in range(count)]
 
     def _string(self, schema: dict, path: str, index: int) -> str:
