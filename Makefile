@@ -50,7 +50,7 @@ test-terraform: ## Terraform fmt, validate, test, environment plans and checkov 
 local: setup ## Run Airflow 3 locally with every DAG; Google Cloud emulated on 127.0.0.1 unless you have credentials and a project; settings in local.env; Ctrl-C stops it
 	$(VENV)/bin/python scripts/local/airflow_local.py
 
-test-e2e: setup ## Start `make local`'s emulated stack on free ports, run every lab DAG through the REST API, check their outputs, stop it
+test-e2e: setup ## Start `make local`'s emulated stack on free ports, run every lab DAG and six samples through the REST API, check their outputs, stop it
 	$(VENV)/bin/python -m pytest tests/e2e
 
 .PHONY: test-airflow2

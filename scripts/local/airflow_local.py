@@ -53,6 +53,7 @@ VENV_BIN = Path(sys.executable).parent
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 HEALTH_KEYS = ("metadatabase", "scheduler", "triggerer", "dag_processor")
 ADMIN = "admin"
+API_URL_SETTING = "GENOPS_AIRFLOW_API_URL"  # composer_status_report's REST API; unset: the local front (airflow_front)
 PG_USER = "airflow"  # the database role and database Airflow uses
 STOP_GRACE_SECONDS = 20
 
@@ -379,6 +380,7 @@ class Stack:
         self.procs: dict[str, subprocess.Popen] = {}
         self.postgres: Postgres | None = None
         self.cloud = None  # scripts.local.cloud.stack.LocalCloud when Google Cloud is emulated
+        self.front = None  # scripts.local.cloud.airflow_front.AirflowFront unless GENOPS_AIRFLOW_API_URL is set
         self.staging: threading.Thread | None = None
         self.staging_error: BaseException | None = None
         self.stopping = False
@@ -432,6 +434,8 @@ class Stack:
         login = None
         if env.get("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS", "").lower() != "true":
             login = (ADMIN, admin_password(self.home))
+        if not settings.get(API_URL_SETTING):
+            env[API_URL_SETTING] = self.start_front(port, login)
         if not self.migrate(kind, env):
             return 1
         for name in COMPONENTS:
@@ -517,6 +521,14 @@ class Stack:
         self.staging.start()
         return env
 
+    def start_front(self, port: int, login: tuple[str, str] | None) -> str:
+        """Composer's front of the REST API (Google token in, Airflow token out) for composer_status_report."""
+        from scripts.local.cloud.airflow_front import AirflowFront
+
+        tokens = self.cloud.credentials.issued if self.cloud else None
+        self.front = AirflowFront(f"http://127.0.0.1:{port}", login, tokens=tokens).start()
+        return self.front.url
+
     def staged(self) -> bool:
         return self.staging is None or not self.staging.is_alive()
 
@@ -575,6 +587,8 @@ class Stack:
             self.postgres.stop()
         if self.cloud:
             self.cloud.stop()
+        if self.front:
+            self.front.stop()
         stopped = [*self.procs, *(["PostgreSQL"] if self.postgres else []), *(["the stand-ins"] if self.cloud else [])]
         log(f"stopped {', '.join(stopped) or 'nothing'}")
 

@@ -10,7 +10,9 @@ Behaviours the real service has and the stand-in copies:
 - Gemini 2.5 and later think by default; thoughts count against maxOutputTokens (a small limit leaves an empty
   answer with finishReason MAX_TOKENS); gemini-2.5-pro rejects thinkingBudget 0.
 - Implicit caching: a prompt of at least CACHE_MIN_TOKENS sent again reports cachedContentTokenCount.
-- responseMimeType application/json answers `{"answer": "<the text answer>"}`; unknown mime types are a 400.
+- responseMimeType application/json answers JSON of the request's responseSchema / responseJsonSchema built from
+  the text answer (see vertex_structured), or `{"answer": "<the text answer>"}` without a schema; unknown mime
+  types are a 400.
 - A prompt containing BLOCK_MARKER is blocked (promptFeedback.blockReason SAFETY, no candidates).
 """
 
@@ -24,6 +26,7 @@ import uuid
 from datetime import UTC, datetime
 
 from scripts.local.cloud.http import ApiError
+from scripts.local.cloud.vertex_structured import answer_text
 
 TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
 BLOCK_MARKER = "[local:block]"
@@ -89,6 +92,13 @@ def check_ranges(config) -> None:
             )
 
 
+def _json_of(config) -> dict:
+    """A generation config (proto-plus, or None) as the API's JSON: camelCase names, enum names, no defaults."""
+    if not config:
+        return {}
+    return json.loads(type(config).to_json(config, use_integers_for_enums=False, including_default_value_fields=False))
+
+
 def _field(message: dict, camel: str, snake: str):
     """A field of a request's JSON, which the API accepts under its camelCase or its proto (snake_case) name."""
     return message.get(camel, message.get(snake))
@@ -152,9 +162,7 @@ class Gemini:
             raise ApiError(400, f"response_mime_type: allowed mimetypes are {', '.join(RESPONSE_MIME_TYPES)}.")
         thoughts = self.thoughts(model_id, body, prompt_tokens)
         limit = config.max_output_tokens if config and config.max_output_tokens else 65535
-        answer = expected_answer(label, prompt)
-        if mime == "application/json":
-            answer = json.dumps({"answer": answer})
+        answer = answer_text(expected_answer(label, prompt), _json_of(config))
         thoughts = min(thoughts, limit)
         text = truncate_to_tokens(answer, limit - thoughts)
         candidates_tokens = count_tokens(text)
