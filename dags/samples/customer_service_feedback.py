@@ -15,6 +15,7 @@ from airflow.providers.google.cloud.transfers.gcs_to_bigquery import GCSToBigQue
 from genops.core import config
 from genops.core.compat import task
 from genops.core.dag_factory import lab_dag
+from genops.gates.tasks import within_daily_budget
 from genops.gemini import tasks as gemini
 from genops.samples import feedback, locations, outputs
 from genops.samples.inputs import wait_for_input
@@ -62,4 +63,4 @@ with lab_dag(
         source_objects=[feedback_file],
         **outputs.load_arguments(feedback.TABLE_SETTING, feedback.SCHEMA_FILE),
     )
-    transcript >> answer
+    transcript >> within_daily_budget() >> answer  # the day's budget is read once the transcript is there

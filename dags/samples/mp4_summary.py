@@ -15,6 +15,7 @@ from airflow.providers.google.cloud.transfers.gcs_to_bigquery import GCSToBigQue
 from genops.core import config
 from genops.core.compat import task
 from genops.core.dag_factory import lab_dag
+from genops.gates.tasks import within_daily_budget
 from genops.gemini import tasks as gemini
 from genops.samples import locations, outputs, video
 from genops.samples.inputs import wait_for_input
@@ -50,7 +51,7 @@ with lab_dag(
         build = partial(video.scene_rows, video_uri=uri, model=config.get(video.SCENES_PROFILE.model_setting))
         return checked(answer_text, video.SCENES_SCHEMA, what=f"scenes of {uri}", build=build)
 
-    wait_for_video >> [describe, extract]
+    wait_for_video >> within_daily_budget() >> [describe, extract]
     outputs.write_json.override(task_id="write_summary")(check_summary(describe), name="summary.json")
     scenes_file = outputs.write_jsonl.override(task_id="write_scenes")(check_scenes(extract), name="scenes.jsonl")
     GCSToBigQueryOperator(
