@@ -14,6 +14,7 @@ import airflow.providers.standard.decorators.python  # noqa: F401  @task's modul
 from genops.core import config
 from genops.core.compat import get_current_context, task
 from genops.core.dag_factory import lab_dag
+from genops.gates.tasks import within_daily_budget
 from genops.gemini import tasks as gemini
 from genops.samples import locations, outputs, status_report
 
@@ -58,7 +59,7 @@ with lab_dag(
 
     exported = export_dag_runs()
     request = report_request(exported["summary"])
-    any_runs(exported["runs"]) >> request
+    any_runs(exported["runs"]) >> within_daily_budget() >> request  # no runs: no report, no ledger read
     report = gemini.generate_content("write_report", profile=status_report.PROFILE, contents=request)
 
     @task

@@ -17,6 +17,7 @@ from genops.core import config
 from genops.core.compat import task
 from genops.core.dag_factory import lab_dag
 from genops.core.gcs_to_bigquery import LoadOnceGCSToBigQueryOperator
+from genops.gates.tasks import within_daily_budget
 from genops.gemini import tasks as gemini
 from genops.samples import feedback, locations, outputs
 from genops.samples.inputs import wait_for_input
@@ -64,4 +65,4 @@ with lab_dag(
         source_objects=[feedback_file],
         **outputs.load_arguments(feedback.TABLE_SETTING, feedback.SCHEMA_FILE),
     )
-    transcript >> answer
+    transcript >> within_daily_budget() >> answer  # the day's budget is read once the transcript is there

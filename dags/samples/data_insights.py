@@ -12,7 +12,7 @@ import airflow.providers.standard.decorators.python  # noqa: F401  @task's modul
 from genops.core import config
 from genops.core.compat import TaskGroup, task
 from genops.core.dag_factory import lab_dag
-from genops.gates.tasks import within_budget
+from genops.gates.tasks import within_budget, within_daily_budget
 from genops.gemini import tasks as gemini
 from genops.samples import insights, outputs
 
@@ -40,7 +40,7 @@ with lab_dag(
         "count_tokens", profile=insights.PROFILE, contents=insights.question_contents(insights.LONGEST_QUESTION, sample)
     )
     gate = within_budget(tokens)
-    insights.SOURCE_TABLE.gate("source_configured") >> sample
+    insights.SOURCE_TABLE.gate("source_configured") >> within_daily_budget() >> sample
 
     with TaskGroup("gemini_insights", tooltip="One Gemini question per analysis, all about the same sample") as ask:
         answers = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
 
 from genops.core.dag_factory import lab_dag
+from genops.gates.tasks import within_daily_budget
 from genops.gemini import tasks as gemini
 from genops.samples import grounding
 
@@ -19,8 +20,11 @@ with lab_dag(
     "data store GENOPS_SEARCH_DATA_STORE (skipped when unset).",
     tags=["sample", "grounding"],
 ) as dag:
-    gemini.generate_content("ask_google_search", profile=grounding.SEARCH_PROFILE, contents=[grounding.SEARCH_QUESTION])
-
-    grounding.DATA_STORE.gate("data_store_configured") >> gemini.generate_content(
+    search = gemini.generate_content(
+        "ask_google_search", profile=grounding.SEARCH_PROFILE, contents=[grounding.SEARCH_QUESTION]
+    )
+    data_store = grounding.DATA_STORE.gate("data_store_configured")
+    data_store >> gemini.generate_content(
         "ask_data_store", profile=grounding.DATA_STORE_PROFILE, contents=[grounding.DATA_STORE_QUESTION]
     )
+    within_daily_budget() >> [search.operator, data_store.operator]

@@ -17,6 +17,7 @@ from genops.core import config
 from genops.core.compat import task
 from genops.core.dag_factory import lab_dag
 from genops.core.gcs_to_bigquery import LoadOnceGCSToBigQueryOperator
+from genops.gates.tasks import within_daily_budget
 from genops.gemini import tasks as gemini
 from genops.samples import locations, outputs, video
 from genops.samples.inputs import wait_for_input
@@ -52,7 +53,7 @@ with lab_dag(
         build = partial(video.scene_rows, video_uri=uri, model=config.get(video.SCENES_PROFILE.model_setting))
         return checked(answer_text, video.SCENES_SCHEMA, what=f"scenes of {uri}", build=build)
 
-    wait_for_video >> [describe, extract]
+    wait_for_video >> within_daily_budget() >> [describe, extract]
     outputs.write_json.override(task_id="write_summary")(check_summary(describe), name="summary.json")
     scenes_file = outputs.write_jsonl.override(task_id="write_scenes")(check_scenes(extract), name="scenes.jsonl")
     LoadOnceGCSToBigQueryOperator(  # the provider's operator; a retry reattaches to its load job

@@ -12,7 +12,7 @@ import airflow.providers.standard.decorators.python  # noqa: F401  @task's modul
 from genops.core import config
 from genops.core.compat import task
 from genops.core.dag_factory import lab_dag
-from genops.gates.tasks import within_budget
+from genops.gates.tasks import within_budget, within_daily_budget
 from genops.gemini import tasks as gemini
 from genops.samples import locations, outputs, pdfs
 
@@ -50,6 +50,7 @@ with lab_dag(
     request = summary_request(pdf_uris)
     tokens = gemini.count_tokens("count_tokens", profile=pdfs.SUMMARY_PROFILE, contents=request)
     summarize = gemini.generate_content("coalesce_pdfs", profile=pdfs.SUMMARY_PROFILE, contents=request)
+    within_daily_budget() >> tokens  # counting is the first Gemini call
     within_budget(tokens) >> summarize
 
     @task

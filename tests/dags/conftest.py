@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from tests.conftest import DAGS_FOLDER
@@ -138,3 +140,18 @@ def bigquery_standin(monkeypatch):
     yield standin
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def spent_today(bigquery_standin):
+    """Put earlier runs' spend in today's ledger: spent_today(tokens, cost_usd=None)."""
+
+    def spend(tokens: int, cost_usd: float | None = None) -> None:
+        bigquery_standin.rows["earlier-run"] = {
+            "call_id": "earlier-run",
+            "called_at": datetime.now(UTC).isoformat(),
+            "total_tokens": tokens,
+            "estimated_cost_usd": cost_usd,
+        }
+
+    return spend

@@ -54,6 +54,27 @@ def test_over_budget_the_callback_asks_nothing(dagbag, gcs, genops_env, capfd, c
     assert "101 tokens, over the budget of 100" in output and ORIGINAL_ERROR in output
 
 
+@pytest.mark.parametrize(("spent", "asked"), [(5000, []), (4999, ["count_tokens", "generate_content"])])
+def test_the_callback_takes_the_daily_spend_decision_first(
+    dagbag, gcs, genops_env, spent_today, capfd, caplog, spent, asked
+):
+    """Over the day's budget (GENOPS_DAILY_TOKEN_BUDGET, read from the ledger) it calls nothing and logs why."""
+    genops_env.setenv("GENOPS_DAILY_TOKEN_BUDGET", "5000")
+    spent_today(spent)
+    client = ScriptedGenAIClient(replies={"enhanced_logging.check_partner_orders": EXPLANATION})
+    result = _run(dagbag, genops_env, client)
+
+    assert result.state == "failed" and result.task_states == {"check_partner_orders": "failed"}
+    assert client.methods_called() == asked
+    output = capfd.readouterr().out + caplog.text
+    stopped = "daily_spend gate: today's Gemini spend is 5000 tokens, the daily budget of 5000 is used up"
+    assert ORIGINAL_ERROR in output
+    if asked:
+        assert EXPLANATION in output and stopped not in output
+    else:
+        assert stopped in output and EXPLANATION not in output
+
+
 def test_a_failing_explainer_never_hides_the_original_failure(dagbag, gcs, genops_env, capfd, caplog):
     client = ScriptedGenAIClient(error=RuntimeError("503 Vertex AI unavailable"))
     result = _run(dagbag, genops_env, client)

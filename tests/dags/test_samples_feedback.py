@@ -40,6 +40,7 @@ def test_checked_feedback_is_written_and_loaded(dagbag, services, genops_env):
     client, result = _run(dagbag, genops_env, answers.FEEDBACK)
 
     assert result.state == "success", result.task_states
+    assert result.task_states["within_daily_budget"] == "success"
     (call,) = client.generate_calls()
     assert call["config"]["response_mime_type"] == "application/json"
     assert call["config"]["response_schema"] == feedback.RESPONSE_SCHEMA

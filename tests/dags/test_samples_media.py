@@ -46,6 +46,7 @@ def test_video_summary_is_written_and_scenes_are_loaded(dagbag, gcs, genops_env)
     result = run_dag(dagbag.get_dag("mp4_summary"))
 
     assert result.state == "success", result.task_states
+    assert result.task_states["within_daily_budget"] == "success"
     calls = client.generate_calls()
     assert len(calls) == 2
     for call in calls:
@@ -93,6 +94,7 @@ def test_pdfs_are_coalesced_translated_and_written(dagbag, gcs, genops_env):
     result = run_dag(dagbag.get_dag("pdf_coalesce"))
 
     assert result.state == "success", result.task_states
+    assert result.task_states["within_daily_budget"] == "success"
     assert client.methods_called() == ["count_tokens", "generate_content", "generate_content"]
     summarize, translate = client.generate_calls()
     uris = [part["file_data"]["file_uri"] for part in summarize["contents"][0]["parts"] if "file_data" in part]

@@ -47,6 +47,7 @@ def test_data_insights_asks_four_questions_about_the_sample_and_writes_the_check
     result = run_dag(dagbag.get_dag("data_insights"))
 
     assert result.state == "success", result.task_states
+    assert result.task_states["within_daily_budget"] == "success"
     assert bigquery.reads == [{"table": SOURCE, "max_results": insights.SAMPLE_ROWS}]
     assert bigquery.jobs == [], "reading a sample runs no (billed) query job"
     calls = client.client.generate_calls()
@@ -88,6 +89,7 @@ def test_grounded_gemini_without_a_data_store_asks_only_google_search(dagbag, ge
 
     assert result.state == "success"
     assert result.task_states == {
+        "within_daily_budget": "success",
         "ask_google_search": "success",
         "data_store_configured": "success",
         "ask_data_store": "skipped",

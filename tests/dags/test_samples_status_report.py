@@ -51,6 +51,7 @@ def test_report_is_written_from_the_rest_api_records(dagbag, gcs, genops_env):
     result = run_dag(dagbag.get_dag("composer_status_report"))
 
     assert result.state == "success", result.task_states
+    assert result.task_states["within_daily_budget"] == "success"
     version = "v2" if airflow.__version__.startswith("3.") else "v1"
     ((url, params),) = api.calls
     assert url == f"{API}/api/{version}/dags/~/dagRuns"
@@ -89,6 +90,7 @@ def test_no_runs_in_the_window_skips_the_report_without_a_gemini_call(dagbag, gc
 
     assert result.state == "success"
     assert result.task_states["write_report"] == "skipped" and client.calls == [] and gcs.uploads() == []
+    assert result.task_states["within_daily_budget"] == "skipped", "no report, so no read of the ledger"
     assert "No DAG runs in the last 24 hours" in capfd.readouterr().out
 
 

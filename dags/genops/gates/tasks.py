@@ -88,27 +88,30 @@ def _client_if_credentials():
         return None
 
 
-@task.short_circuit
-def within_daily_budget() -> bool:
-    """Continue only while today's Gemini spend in the usage ledger is below GENOPS_DAILY_TOKEN_BUDGET and
-    GENOPS_DAILY_COST_BUDGET_USD (each unset: no limit; both unset: nothing is read)."""
+def daily_spend_today() -> GateDecision:
+    """Today's daily spend decision: the usage ledger's total for the UTC day against GENOPS_DAILY_TOKEN_BUDGET
+    and GENOPS_DAILY_COST_BUDGET_USD (each unset: no limit; both unset: nothing is read). Every Gemini spender
+    decides with this: the `within_daily_budget` gate task, and callbacks that call Gemini outside a task."""
     token_budget = config.optional_number("GENOPS_DAILY_TOKEN_BUDGET")
     cost_budget = config.optional_number("GENOPS_DAILY_COST_BUDGET_USD")
     if token_budget is None and cost_budget is None:
-        return publish(
-            daily_spend_decision(
-                spent_tokens=0, spent_usd=None, unpriced_calls=0, token_budget=None, cost_budget_usd=None
-            )
+        return daily_spend_decision(
+            spent_tokens=0, spent_usd=None, unpriced_calls=0, token_budget=None, cost_budget_usd=None
         )
     from genops.usage import spend
 
     today = spend.today()
-    return publish(
-        daily_spend_decision(
-            spent_tokens=today.total_tokens,
-            spent_usd=today.cost_usd,
-            unpriced_calls=today.unpriced_calls,
-            token_budget=token_budget,
-            cost_budget_usd=cost_budget,
-        )
+    return daily_spend_decision(
+        spent_tokens=today.total_tokens,
+        spent_usd=today.cost_usd,
+        unpriced_calls=today.unpriced_calls,
+        token_budget=token_budget,
+        cost_budget_usd=cost_budget,
     )
+
+
+@task.short_circuit
+def within_daily_budget() -> bool:
+    """Continue only while today's Gemini spend in the usage ledger is below GENOPS_DAILY_TOKEN_BUDGET and
+    GENOPS_DAILY_COST_BUDGET_USD (each unset: no limit; both unset: nothing is read)."""
+    return publish(daily_spend_today())

@@ -4,8 +4,10 @@ Three rules keep a helper from making a failure worse:
 - It never recurses. A flag is set while an explanation runs, and a callback that fires inside one (say,
   from a hook that fails and reports through the same callback) returns at once. The explainer calls
   genops.gemini.calls directly, never through an operator or task, so it has no callbacks of its own.
-- It spends within budget. The prompt's tokens are counted first; over GENOPS_TOKEN_BUDGET it logs why and
-  asks nothing.
+- It spends within budget. It first takes the same daily spend decision as the DAGs' `within_daily_budget`
+  gates (today's ledger total against GENOPS_DAILY_TOKEN_BUDGET / GENOPS_DAILY_COST_BUDGET_USD): once the
+  day's budget is used up it logs the decision's reason and calls nothing, not even a token count. Then the
+  prompt's tokens are counted; over GENOPS_TOKEN_BUDGET it logs why and asks nothing.
 - It never hides the original failure. Every exception inside it is caught and logged and it returns
   None, so the task stays failed with its own error. Secrets that Airflow masks are redacted from the prompt.
 """
@@ -18,6 +20,7 @@ import traceback
 
 from genops.core import config
 from genops.gates.decisions import budget_decision
+from genops.gates.tasks import daily_spend_today
 from genops.samples.structured import SampleProfile
 
 log = logging.getLogger(__name__)
@@ -60,6 +63,10 @@ def _explain(context) -> None:
     from genops.gemini import calls
 
     label = _task_label(context)
+    daily = daily_spend_today()
+    if not daily.passed:
+        log.warning("Failure explainer: not asking Gemini about %s: %s gate: %s.", label, daily.gate, daily.reason)
+        return
     client = calls.genai_client(f"explaining the failure of {label}")  # checks credentials first
     prompt = failure_prompt(context)
     request = {
