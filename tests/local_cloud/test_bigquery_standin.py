@@ -13,6 +13,7 @@ from google.api_core import exceptions
 from google.cloud import bigquery, storage
 
 from tests.conftest import REPO
+from tests.ledger_rows import ledger_row
 from tests.local_cloud.gcp_env import BUCKET, PROJECT, REGION, local_gcp
 
 DATASET, TABLE = "genops", "customer_feedback"
@@ -199,25 +200,7 @@ def ledger(cloud, table):
 
 
 def usage_row(call_id: str, total: int, cost: float | None, called_at: str = "2026-11-30T10:00:00+00:00") -> dict:
-    return {
-        "call_id": call_id,
-        "called_at": called_at,
-        "dag_id": "generate_content",
-        "run_id": "manual__1",
-        "task_id": "flash",
-        "map_index": -1,
-        "try_number": 1,
-        "call_number": 1,
-        "call_kind": "generate_content",
-        "model": "gemini-2.5-flash",
-        "prompt_tokens": total,
-        "cached_tokens": 0,
-        "output_tokens": 0,
-        "thinking_tokens": 0,
-        "tool_use_prompt_tokens": 0,
-        "total_tokens": total,
-        "estimated_cost_usd": cost,
-    }
+    return ledger_row(call_id, total, cost, datetime.fromisoformat(called_at))
 
 
 def daily_total(table: str, day: str, sql: str | None = None, kind: str = "DATE") -> dict:

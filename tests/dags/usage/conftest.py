@@ -6,34 +6,15 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.ledger_rows import ledger_row
+
 
 @pytest.fixture
 def spent_today(bigquery_standin):
     """Put earlier runs' spend in today's ledger: spent_today(tokens, cost_usd=None)."""
 
     def spend(tokens: int, cost_usd: float | None = None) -> None:
-        bigquery_standin.insert(
-            "earlier-run",
-            {
-                "call_id": "earlier-run",
-                "called_at": datetime.now(UTC).isoformat(),
-                "dag_id": "earlier_dag",
-                "run_id": "manual__earlier",
-                "task_id": "earlier_task",
-                "map_index": -1,
-                "try_number": 1,
-                "call_number": 1,
-                "call_kind": "generate_content",
-                "model": "gemini-2.5-flash",
-                "prompt_tokens": tokens,
-                "cached_tokens": 0,
-                "output_tokens": 0,
-                "thinking_tokens": 0,
-                "tool_use_prompt_tokens": 0,
-                "total_tokens": tokens,
-                "estimated_cost_usd": cost_usd,
-            },
-        )
+        bigquery_standin.insert("earlier-run", ledger_row("earlier-run", tokens, cost_usd, datetime.now(UTC)))
 
     return spend
 
