@@ -32,10 +32,10 @@ with lab_dag(
 
     @task
     def generate_responses(examples: list[dict]) -> list[dict]:
-        from genops.evaluation.scoring import generate_responses
+        from genops.evaluation.scoring import evaluation_profile, generate_responses
 
-        model = config.get(get_current_context()["params"]["model_setting"])
-        return generate_responses(examples, model=model)
+        model_setting = get_current_context()["params"]["model_setting"]
+        return generate_responses(examples, model=config.get(model_setting), profile=evaluation_profile(model_setting))
 
     @task
     def evaluate(rows: list[dict]) -> dict:

@@ -28,6 +28,8 @@ from tests.dags.wire import (  # noqa: F401  (wire_fixture: the `wire` fixture)
 WAIT = "tuning.wait_for_tuning_job"
 STORE = f"projects/{PROJECT}/locations/{REGION}/metadataStores/default"
 METRICS = {f"{name}/mean" for name in (*POINTWISE_METRICS, *COMPUTED_METRICS)}
+# Explicit: Airflow 3.2's dag.test() may keep an earlier test run's conf for the same DAG id in this process.
+FLASH = {"model_setting": "GENOPS_FLASH_MODEL"}
 
 
 def tuned_label(endpoint: str) -> str:
@@ -93,7 +95,7 @@ def test_run_evaluation_scores_with_the_evaluation_service_and_logs_the_experime
 
     from genops.gemini.prompts import build_prompt, load_eval_dataset
 
-    result = run(dagbag.get_dag("run_evaluation"))
+    result = run(dagbag.get_dag("run_evaluation"), conf=FLASH)
 
     assert result.state == "success", result.task_states
     row = result.xcom("evaluate")
@@ -120,7 +122,7 @@ def test_run_evaluation_scores_with_the_evaluation_service_and_logs_the_experime
 def test_run_evaluation_survives_a_retry_after_the_experiment_run_was_created(dagbag, wire):
     wire.vertex.add_fault(r"/contexts/[^/:]+$", method="PATCH", status=503, times=1)  # after the run exists
 
-    result = run(dagbag.get_dag("run_evaluation"), retries=1)
+    result = run(dagbag.get_dag("run_evaluation"), retries=1, conf=FLASH)
 
     assert result.state == "success", result.task_states
 
@@ -128,7 +130,7 @@ def test_run_evaluation_survives_a_retry_after_the_experiment_run_was_created(da
 def test_a_throttled_evaluation_request_is_retried_or_fails_the_task(dagbag, wire):
     wire.vertex.add_fault(":evaluateInstances", status=429, times=1)
 
-    result = run(dagbag.get_dag("run_evaluation"))
+    result = run(dagbag.get_dag("run_evaluation"), conf=FLASH)
 
     statuses = [r["status"] for r in wire.vertex_calls(":evaluateInstances")]
     retried = statuses.count(200) == len(statuses) - 1 == 8 * len(METRICS)
@@ -139,7 +141,7 @@ def test_a_throttled_evaluation_is_scored_whole_by_the_tasks_retry(dagbag, wire)
     """EvalTask turns the 429 into a NaN score for one example; the task retries rather than average fewer."""
     wire.vertex.add_fault(":evaluateInstances", status=429, times=1)
 
-    result = run(dagbag.get_dag("run_evaluation"), retries=1)
+    result = run(dagbag.get_dag("run_evaluation"), retries=1, conf=FLASH)
 
     assert result.state == "success", result.task_states
     assert result.try_numbers()["evaluate"] == 2
@@ -155,7 +157,7 @@ def test_a_nan_metric_from_the_service_fails_the_evaluation(dagbag, wire, monkey
     examples[0] = {**examples[0], "context": f"{BLOCK_MARKER} {examples[0]['context']}"}
     monkeypatch.setattr(prompts, "load_eval_dataset", lambda *args: examples)
 
-    result = run(dagbag.get_dag("run_evaluation"))
+    result = run(dagbag.get_dag("run_evaluation"), conf=FLASH)
 
     assert result.task_states["generate_responses"] == "success"
     assert result.task_states["evaluate"] == "failed"
@@ -203,3 +205,15 @@ def test_model_comparison_writes_the_report_and_loads_one_row_per_configuration(
     rows = wire.gcp.bigquery.rows(PROJECT, DATASET, TABLE)
     assert sorted(row["model_config"] for row in rows) == sorted(p.name for p in PROFILES)
     assert result.xcom("best_configuration")["model_config"] in {p.name for p in PROFILES}
+
+
+def test_run_evaluation_of_the_pro_model_keeps_thinking_on(dagbag, wire):
+    """Gemini 2.5 Pro refuses a thinking budget of 0 (a 400 on the wire): its evaluation keeps Pro's own thinking."""
+    result = run(dagbag.get_dag("run_evaluation"), conf={"model_setting": "GENOPS_PRO_MODEL"})
+
+    assert result.state == "success", result.task_states
+    sent = [r["body"] for r in wire.vertex_calls(":generateContent")]
+    # google-genai sends a dict thinking_config's keys as given; Vertex AI's proto JSON reads either spelling
+    budgets = [next(iter(body["generationConfig"]["thinkingConfig"].values())) for body in sent]
+    assert budgets and all(budget > 0 for budget in budgets)
+    assert all(body["generationConfig"]["temperature"] == 0 for body in sent)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import math
 import os
+from dataclasses import replace
 
-from genops.gemini.profiles import PROFILES_BY_NAME, GenerationProfile
+from genops.gemini.profiles import PROFILES, PROFILES_BY_NAME, GenerationProfile
 from genops.gemini.prompts import build_prompt
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,23 @@ EVALUATED_METRICS = POINTWISE_METRICS + COMPUTED_METRICS
 
 # Evaluation answers are scored, so sample deterministically: differences come from the model.
 EVAL_GENERATION_PROFILE = PROFILES_BY_NAME["deterministic"]
+
+
+def evaluation_profile(model_setting: str) -> GenerationProfile:
+    """Deterministic sampling for the model `model_setting` names, with the thinking that model allows.
+
+    Gemini 2.5 Pro cannot turn thinking off (Vertex AI answers a budget of 0 with a 400), so a model whose own
+    profile in PROFILES thinks keeps that profile's thinking budget and output room; sampling stays deterministic.
+    """
+    thinking = next((p for p in PROFILES if p.model_setting == model_setting and p.thinking_budget), None)
+    if thinking is None:
+        return replace(EVAL_GENERATION_PROFILE, model_setting=model_setting)
+    return replace(
+        EVAL_GENERATION_PROFILE,
+        model_setting=model_setting,
+        thinking_budget=thinking.thinking_budget,
+        max_output_tokens=thinking.max_output_tokens,
+    )
 
 
 def eval_concurrency() -> int:
