@@ -14,6 +14,7 @@ from genops.gates.preflight import CHECKS, missing_models, setting_problems
 from tests.dags.evaluation_fakes import ExperimentEvaluationService, install_experiment_evaluation
 from tests.dags.fakes import FakeGCS, FakeGenAIClient, install_fake_bigquery, install_fake_gcs, install_fake_genai
 from tests.dags.runner import run_dag
+from tests.dags.tuning_support import allow_reschedule_on_sqlite
 
 
 def test_every_threshold_metric_is_one_the_evaluation_reports():
@@ -92,6 +93,7 @@ def test_a_retired_model_fails_model_comparison_in_preflight_before_any_generati
 
 
 def test_without_credentials_preflight_checks_offline_and_passes(dagbag, genops_env, no_credentials):
+    allow_reschedule_on_sqlite(genops_env)  # Airflow 2.11: the DAG's reschedule sensor, under dag.test()
     genai = install_fake_genai(genops_env)
     result = run_dag(dagbag.get_dag("supervised_fine_tuning"))
 
