@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
 
+from scripts.local.cloud.bigquery import BigQueryStandIn, Table
+from scripts.local.cloud.credentials import LocalCredentials
 from tests.conftest import DAGS_FOLDER
 from tests.dags.samples import SAMPLE_DAG_IDS
+from tests.ledger_rows import ledger_row
 
 EXPECTED_DAG_IDS = {
     "generate_content",
@@ -115,31 +119,73 @@ def reuse_in_process_execution_api():
     supervisor.in_process_api_server = original
 
 
+FAULT_PATHS = {"insertAll": r"/insertAll$", "query": r"/queries$"}
+
+
+@dataclass
+class UsageLedger:
+    """The usage ledger's table on the local BigQuery stand-in (scripts/local/cloud/bigquery.py), seen by tests."""
+
+    standin: BigQueryStandIn
+    table: Table
+
+    @property
+    def project(self) -> str:
+        return self.table.project
+
+    @property
+    def rows(self) -> dict[str, dict]:
+        """insertId -> the row as the client streamed it, in arrival order (an id written twice fails the test)."""
+        ids = [insert_id for insert_id, _ in self.table.streamed]
+        assert len(ids) == len(set(ids)), f"the ledger holds an insertId twice: {ids}"
+        return dict(self.table.streamed)
+
+    @property
+    def requests(self) -> list[tuple[str, dict]]:
+        """(path, JSON body) of every call the client made."""
+        return [(r["path"], r["body"]) for r in self.standin.requests]
+
+    def fail_next(self, call: str, status: int, *, after_write: bool = False, times: int = 1) -> None:
+        """The next `times` "insertAll" or "query" calls answer `status` (after storing, with `after_write`)."""
+        self.standin.add_fault(FAULT_PATHS[call], status=status, times=times, after=after_write, method="POST")
+
+    def insert(self, insert_id: str, row: dict) -> None:
+        """Stream one row directly (an earlier run's spend), checked against the table schema."""
+        t = self.table
+        assert self.standin.insert_all(t.project, t.dataset, t.table_id, [(insert_id, row)]) == []
+
+
 @pytest.fixture(autouse=True)
 def bigquery_standin(monkeypatch):
     """Every Gemini call a DAG makes in a test lands in a local usage ledger: the real google-cloud-bigquery
-    client against a stand-in of `genops-test-project.genops.gemini_usage` (never the network). The client
-    library is imported only when a test writes or reads the ledger."""
+    client against the local BigQuery stand-in holding `genops-test-project.genops.gemini_usage`, created from the
+    ledger's schema file as Terraform creates it (never the network). Every call carries a token the local
+    credentials issued, as the stand-in requires. The client library is imported only when a test writes or reads
+    the ledger."""
     from genops.usage import bigquery, ledger
-    from tests.dags.usage.bigquery_standin import BigQueryStandIn, serve
+    from genops.usage.rows import schema
 
-    standin = BigQueryStandIn(TEST_SETTINGS["GENOPS_PROJECT_ID"], "genops", "gemini_usage")
-    server, url = serve(standin)
+    project, dataset, table_id = TEST_SETTINGS["GENOPS_PROJECT_ID"], "genops", "gemini_usage"
+    credentials = LocalCredentials(project)
+    standin = BigQueryStandIn(tokens=credentials.issued).start()
+    standin.create_dataset(project, dataset, TEST_SETTINGS["GENOPS_REGION"])
+    table = standin.create_table(project, dataset, table_id, schema())
 
     def client(what: str):
         from google.api_core.client_options import ClientOptions
-        from google.auth.credentials import AnonymousCredentials
         from google.cloud import bigquery as bq
+        from google.oauth2.credentials import Credentials
 
         return bq.Client(
-            project=standin.project, credentials=AnonymousCredentials(), client_options=ClientOptions(api_endpoint=url)
+            project=project,
+            credentials=Credentials(token=credentials.issue()),
+            client_options=ClientOptions(api_endpoint=standin.url),
         )
 
     monkeypatch.setattr(bigquery, "client", client)
     monkeypatch.setattr(ledger, "LEDGER", ledger.Ledger(sleep=lambda seconds: None))  # no real backoff waits
-    yield standin
-    server.shutdown()
-    server.server_close()
+    yield UsageLedger(standin, table)
+    standin.stop()
 
 
 @pytest.fixture
@@ -147,11 +193,6 @@ def spent_today(bigquery_standin):
     """Put earlier runs' spend in today's ledger: spent_today(tokens, cost_usd=None)."""
 
     def spend(tokens: int, cost_usd: float | None = None) -> None:
-        bigquery_standin.rows["earlier-run"] = {
-            "call_id": "earlier-run",
-            "called_at": datetime.now(UTC).isoformat(),
-            "total_tokens": tokens,
-            "estimated_cost_usd": cost_usd,
-        }
+        bigquery_standin.insert("earlier-run", ledger_row("earlier-run", tokens, cost_usd, datetime.now(UTC)))
 
     return spend

@@ -9,7 +9,15 @@ from genops.gemini.profiles import PROFILES
 from genops.gemini.prompts import SAMPLE_PROMPT, SYSTEM_INSTRUCTION
 from scripts.local.cloud.vertex_models import count_tokens, expected_answer
 from tests.conftest import DAGS_FOLDER
-from tests.dags.wire import PROJECT, REGION, run, try_numbers, wire_fixture  # noqa: F401  (the `wire` fixture)
+from tests.dags.wire import (  # noqa: F401  (the `wire` fixture)
+    DATASET,
+    PROJECT,
+    REGION,
+    USAGE_TABLE,
+    run,
+    try_numbers,
+    wire_fixture,
+)
 
 MODELS = {"GENOPS_PRO_MODEL": "gemini-2.5-pro", "GENOPS_FLASH_MODEL": "gemini-2.5-flash"}
 
@@ -29,6 +37,9 @@ def test_generate_content_sends_each_profile_and_collects_the_answers(dagbag, wi
     assert sorted(c["path"] for c in calls) == sorted(model_path(MODELS[p.model_setting]) for p in PROFILES)
     grounded = [c["body"] for c in calls if "tools" in c["body"]]
     assert [list(tool) for body in grounded for tool in body["tools"]] == [["googleSearch"]]
+    ledger = wire.gcp.bigquery.rows(PROJECT, DATASET, USAGE_TABLE)
+    assert sorted(r["profile"] for r in ledger) == sorted(p.name for p in PROFILES), "one ledger row per call"
+    assert {r["dag_id"] for r in ledger} == {"generate_content"} and all(r["total_tokens"] > 0 for r in ledger)
 
 
 def test_a_misspelt_config_value_fails_the_task_through_the_stand_ins_400(dagbag, wire, monkeypatch):

@@ -6,9 +6,10 @@ settings (GOOGLE_VERTEX_BASE_URL, STORAGE_EMULATOR_HOST, BIGQUERY_EMULATOR_HOST)
 local ADC file (its token_uri is the local token endpoint), as under `make local`.
 
 `wire` starts the Cloud Storage emulator, the BigQuery stand-in and local credentials (tests/local_cloud/gcp_env),
-and the Vertex AI stand-in; stages the sample training file; creates the dataset and table Terraform would; and
-sets the GENOPS_ settings (test modules import `wire_fixture`, the fixture named `wire`). `run(dag, retries=N)`
-runs a DAG with Airflow's retries on, without waits between tries.
+and the Vertex AI stand-in; stages the sample training file; creates the dataset and tables Terraform would (the
+usage ledger's too: the ledger writes through its real client, as under `make local`); and sets the GENOPS_
+settings (test modules import `wire_fixture`, the fixture named `wire`). `run(dag, retries=N)` runs a DAG
+with Airflow's retries on, without waits between tries.
 """
 
 from __future__ import annotations
@@ -22,16 +23,18 @@ from pathlib import Path
 import google.auth
 import pytest
 
+from genops.usage import bigquery as ledger_bigquery
 from scripts.local.cloud.vertex import VertexStandIn
 from tests.conftest import DAGS_FOLDER
 from tests.dags.runner import RunResult, _name
 from tests.local_cloud.gcp_env import BUCKET, PROJECT, REGION, LocalGcp, local_gcp
 
 REAL_GOOGLE_AUTH_DEFAULT = google.auth.default  # before tests/dags/conftest.py replaces it for method-level tests
+REAL_LEDGER_CLIENT = ledger_bigquery.client  # before tests/dags/conftest.py aims it at its own ledger table
 TRAINING_OBJECT = "training/sft_train.jsonl"
 SAMPLE_TRAINING_DATA = DAGS_FOLDER / "genops" / "data" / "sft_train.jsonl"
 SCHEMAS = DAGS_FOLDER / "genops" / "schemas"
-DATASET, TABLE = "genops_lab", "model_evaluations"
+DATASET, TABLE, USAGE_TABLE = "genops_lab", "model_evaluations", "gemini_usage"
 
 
 @dataclass
@@ -56,6 +59,7 @@ def wire_fixture(tmp_path: Path, genops_env, monkeypatch):
     from google.cloud.aiplatform import initializer
 
     monkeypatch.setattr(google.auth, "default", REAL_GOOGLE_AUTH_DEFAULT)
+    monkeypatch.setattr(ledger_bigquery, "client", REAL_LEDGER_CLIENT)
     # Airflow 2.11's unit-test config names LocalExecutor, whose reschedule check refuses SQLite; dag.test() runs
     # no executor (Airflow's own switch for tests; see tests/dags/tuning_support.py).
     monkeypatch.setenv("_AIRFLOW__SKIP_DATABASE_EXECUTOR_COMPATIBILITY_CHECK", "1")
@@ -80,7 +84,9 @@ def wire_fixture(tmp_path: Path, genops_env, monkeypatch):
             monkeypatch.setenv("GOOGLE_VERTEX_BASE_URL", vertex.url)
             gcp.gcs.put(BUCKET, TRAINING_OBJECT, SAMPLE_TRAINING_DATA.read_bytes(), "application/jsonl")
             gcp.bigquery.create_dataset(PROJECT, DATASET, REGION)
-            gcp.bigquery.create_table(PROJECT, DATASET, TABLE, json.loads((SCHEMAS / f"{TABLE}.json").read_text()))
+            for table in (TABLE, USAGE_TABLE):
+                schema = json.loads((SCHEMAS / f"{table}.json").read_text())
+                gcp.bigquery.create_table(PROJECT, DATASET, table, schema)
             try:
                 yield Wire(gcp, vertex)
             finally:

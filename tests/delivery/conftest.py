@@ -10,7 +10,7 @@ from tests.delivery.gcs import Storage
 @pytest.fixture(scope="session")
 def _servers(tmp_path_factory):
     require_gcloud()
-    storage = Storage()
+    storage = Storage(tmp_path_factory.mktemp("storage"))
     composer = ComposerApi(TOKEN)
     workers: dict = {}
     yield storage, composer, workers

