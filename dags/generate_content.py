@@ -1,4 +1,4 @@
-"""Lab 1 (Airflow DAG): one prompt, six generation configurations (pro, flash, sampling presets, Google Search)."""
+"""Lab 1 (Airflow DAG): after a preflight of its models, one prompt to six generation configurations."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import airflow.providers.standard.decorators.python  # noqa: F401  @task's modul
 
 from genops.core.compat import task
 from genops.core.dag_factory import lab_dag
-from genops.gates.tasks import within_daily_budget
+from genops.gates.tasks import preflight, within_daily_budget
 from genops.gemini import tasks as gemini
-from genops.gemini.profiles import PROFILES
+from genops.gemini.profiles import PROFILES, model_settings
 from genops.gemini.prompts import SAMPLE_PROMPT
 
 with lab_dag(
@@ -20,7 +20,8 @@ with lab_dag(
         profile.name: gemini.generate_content(f"generate_{profile.name}", profile=profile, contents=[SAMPLE_PROMPT])
         for profile in PROFILES
     }
-    within_daily_budget() >> [response.operator for response in responses.values()]
+    checked = preflight(settings=model_settings(PROFILES), produced_metrics=[])
+    checked >> within_daily_budget() >> [response.operator for response in responses.values()]
 
     @task
     def collect_responses(by_profile: dict[str, str]) -> dict[str, str]:

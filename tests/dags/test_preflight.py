@@ -14,6 +14,7 @@ from genops.gates.preflight import CHECKS, missing_models, setting_problems
 from tests.dags.evaluation_fakes import ExperimentEvaluationService, install_experiment_evaluation
 from tests.dags.fakes import FakeGCS, FakeGenAIClient, install_fake_bigquery, install_fake_gcs, install_fake_genai
 from tests.dags.runner import run_dag
+from tests.dags.tuning_support import allow_reschedule_on_sqlite
 
 
 def test_every_threshold_metric_is_one_the_evaluation_reports():
@@ -92,9 +93,57 @@ def test_a_retired_model_fails_model_comparison_in_preflight_before_any_generati
 
 
 def test_without_credentials_preflight_checks_offline_and_passes(dagbag, genops_env, no_credentials):
+    allow_reschedule_on_sqlite(genops_env)  # Airflow 2.11: the DAG's reschedule sensor, under dag.test()
     genai = install_fake_genai(genops_env)
     result = run_dag(dagbag.get_dag("supervised_fine_tuning"))
 
     assert result.task_states["preflight"] == "success"
     assert genai.client.calls == [], "no models.get without credentials"
     assert result.xcom("preflight", key="decision")["passed"] is True
+
+
+LAB_DAGS_THAT_SPEND = (
+    "generate_content",
+    "count_tokens",
+    "supervised_fine_tuning",
+    "run_evaluation",
+    "model_comparison",
+    "genops_pipeline",
+)
+
+
+@pytest.mark.parametrize("dag_id", LAB_DAGS_THAT_SPEND)
+def test_every_lab_dag_that_spends_starts_with_preflight(dagbag, dag_id):
+    dag = dagbag.get_dag(dag_id)
+    checked = dag.get_task("preflight").get_flat_relative_ids(upstream=False)
+    other_roots = {task.task_id for task in dag.roots} - {"preflight"}
+    assert other_roots <= {"within_daily_budget"}, "only the daily gate (it spends nothing) may start beside it"
+    assert set(dag.task_ids) - {"preflight"} - other_roots <= checked, "every other task runs after preflight"
+
+
+@pytest.mark.parametrize(
+    ("dag_id", "setting", "value", "says", "asked"),
+    [
+        ("count_tokens", "GENOPS_FLASH_MODEL", "gemini-1.0-pro", "models.get answered 404 NOT_FOUND", 1),
+        ("count_tokens", "GENOPS_TOKEN_BUDGET", "0", "set it to an integer >= 1", 0),
+        ("generate_content", "GENOPS_PRO_MODEL", "gemini-1.0-pro", "models.get answered 404 NOT_FOUND", 2),
+        ("generate_content", "GENOPS_FLASH_MODEL", "Gemini 2.5 Flash", "is not a Gemini model id", 0),
+    ],
+)
+def test_a_bad_setting_fails_a_lab_dag_in_preflight_before_any_gemini_call(
+    dagbag, genops_env, capfd, caplog, dag_id, setting, value, says, asked
+):
+    """With retries on (as deployed): preflight fails once, without retry, and nothing after it runs."""
+    caplog.set_level(logging.INFO)
+    genai = install_fake_genai(genops_env)
+    genops_env.setenv(setting, value)
+    result = run_dag(dagbag.get_dag(dag_id), retries=True)
+
+    states = result.task_states
+    assert states.pop("preflight") == "failed" and result.try_numbers()["preflight"] == 1
+    assert set(states.values()) == {"upstream_failed"}, "the daily gate and every Gemini call wait"
+    assert genai.client.methods_called() == ["models.get"] * asked, "only preflight's free models.get"
+    decision = result.xcom("preflight", key="decision")
+    assert decision["gate"] == "preflight" and decision["passed"] is False
+    assert decision["reason"].startswith(f"{setting}={value!r}: ") and says in decision["reason"]
+    assert decision["reason"] in capfd.readouterr().out + caplog.text

@@ -95,3 +95,19 @@ def test_without_retries_a_throttled_call_fails_the_task(dagbag, wire, status):
 
     assert result.task_states["generate"] == "failed"
     assert {c["status"] for c in wire.vertex_calls(":generateContent")} == {status}
+
+
+@pytest.mark.parametrize(
+    ("dag_id", "setting"), [("count_tokens", "GENOPS_FLASH_MODEL"), ("generate_content", "GENOPS_PRO_MODEL")]
+)
+def test_a_model_vertex_ai_does_not_serve_fails_preflight_before_any_gemini_call(
+    dagbag, wire, monkeypatch, dag_id, setting
+):
+    monkeypatch.setenv(setting, "gemini-2.5-flsh")
+
+    result = run(dagbag.get_dag(dag_id), retries=1)
+
+    assert result.task_states["preflight"] == "failed" and try_numbers(result, "preflight") == 1
+    assert "404 NOT_FOUND" in result.xcom("preflight", key="decision")["reason"]
+    assert [c["status"] for c in wire.vertex_calls("/publishers/google/models/gemini-2.5-flsh")] == [404]
+    assert wire.vertex_calls(":countTokens") == wire.vertex_calls(":generateContent") == []

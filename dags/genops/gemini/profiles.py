@@ -6,6 +6,7 @@ tests validate every dict with `GenerateContentConfig.model_validate`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from genops.gemini.prompts import SYSTEM_INSTRUCTION
@@ -82,3 +83,8 @@ PROFILES: tuple[GenerationProfile, ...] = (
 )
 
 PROFILES_BY_NAME = {profile.name: profile for profile in PROFILES}
+
+
+def model_settings(profiles: Iterable[GenerationProfile]) -> list[str]:
+    """The GENOPS_ model settings `profiles` call, each once and sorted: what a DAG's preflight checks."""
+    return sorted({profile.model_setting for profile in profiles})

@@ -15,12 +15,13 @@ def test_over_the_daily_budget_count_tokens_calls_nothing(dagbag, genops_env, bi
     result = run_dag(dagbag.get_dag("count_tokens"))
 
     assert result.task_states == {
+        "preflight": "success",
         "within_daily_budget": "success",
         "count_tokens": "skipped",
         "within_budget": "skipped",
         "generate": "skipped",
     }
-    assert genai.client.methods_called() == [], "no Gemini call once the day's budget is used up"
+    assert genai.client.methods_called() == ["models.get"], "no paid Gemini call once the day's budget is used up"
     decision = result.xcom("within_daily_budget", key="decision")
     assert decision["passed"] is False and "5000 tokens, the daily budget of 5000 is used up" in decision["reason"]
 
@@ -32,7 +33,7 @@ def test_under_the_daily_budget_generation_runs(dagbag, genops_env, bigquery_sta
     result = run_dag(dagbag.get_dag("count_tokens"))
 
     assert result.task_states["generate"] == "success"
-    assert genai.client.methods_called() == ["count_tokens", "generate_content"]
+    assert genai.client.methods_called() == ["models.get", "count_tokens", "generate_content"]
     assert "4999 of 5000 tokens spent today" in result.xcom("within_daily_budget", key="decision")["reason"]
 
 

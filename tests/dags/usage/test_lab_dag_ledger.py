@@ -27,7 +27,9 @@ def test_count_tokens_dag_records_each_call_of_each_try(dagbag, genops_env, bigq
 
 def test_generate_content_dag_records_one_row_per_profile(dagbag, genops_env, bigquery_standin):
     genops_env.setenv("GENOPS_PRO_MODEL", "gemini-test-pro")  # a model the price table does not know
-    install_fake_genai(genops_env, FakeGenAIClient())
+    client = FakeGenAIClient()
+    client.available_models.add("gemini-test-pro")  # but Vertex AI serves (preflight's models.get finds it)
+    install_fake_genai(genops_env, client)
     result = run_dag(dagbag.get_dag("generate_content"))
 
     assert result.state == "success"
