@@ -74,13 +74,13 @@ def test_tuning_marker_matches_the_tuning_sensors_failure_message():
         line
         for path in sorted((REPO / "dags" / "genops").rglob("*.py"))
         for line in path.read_text().splitlines()
-        if "Tuning job {" in line and "ended {" in line
+        if "Tuning job {" in line and "({state})" in line
     ]
-    assert messages, "the tuning sensor's failure message ('Tuning job {name} ended {state}: ...') was not found"
-    for state in ("JOB_STATE_FAILED", "JOB_STATE_CANCELLED", "JOB_STATE_EXPIRED"):
-        rendered = f"Tuning job projects/p/locations/us-central1/tuningJobs/42 ended {state}: quota exceeded"
+    assert messages, "the tuning sensor's failure message ('Tuning job {name} <verb> ({state}): ...') was not found"
+    for state in ("JOB_STATE_FAILED", "JOB_STATE_CANCELLED", "JOB_STATE_EXPIRED", "JOB_STATE_PARTIALLY_SUCCEEDED"):
+        rendered = f"Tuning job projects/p/locations/us-central1/tuningJobs/42 failed ({state}): quota exceeded"
         assert marker.search(rendered), f"the tuning alert would miss a job that ended {state}"
-    assert not marker.search("Tuning job projects/p/locations/us-central1/tuningJobs/42 ended JOB_STATE_SUCCEEDED")
+    assert not marker.search("Tuning job projects/p/locations/us-central1/tuningJobs/4 succeeded (JOB_STATE_SUCCEEDED)")
 
 
 def test_build_failure_marker_matches_cloud_builds_error_lines():
