@@ -7,7 +7,7 @@ AIRFLOW3 := 3.2.2
 AIRFLOW2 := 2.11.1
 VENV := .venv
 VENV_AF2 := .venv-airflow2
-# The date the pinned Composer images' packages are resolved at (see README, "Pinned versions").
+# The date the pinned Composer images' packages are resolved at (docs/contributing.md#pinned-versions).
 LOCK_DATE := 2026-07-15
 
 # venv DIR REQUIREMENTS: create DIR and install exactly REQUIREMENTS into it with the pinned uv.
@@ -69,8 +69,9 @@ fmt: setup ## Format Python (ruff) and Terraform (terraform fmt)
 	terraform fmt -recursive terraform
 
 .PHONY: docs
-docs: setup ## Regenerate the Inputs/Outputs tables of terraform/ and terraform/modules/* READMEs (scripts/tfdoc.py)
+docs: setup ## Regenerate the Inputs/Outputs tables of terraform/ and terraform/modules/* READMEs (scripts/tfdoc.py) and the settings table of docs/configuration.md
 	$(VENV)/bin/python scripts/tfdoc.py
+	$(VENV)/bin/python scripts/docs/configdoc.py
 
 .PHONY: benchmark
 benchmark: setup setup-airflow2 ## Run Airflow's own DAG processor over dags/ on both pinned Airflows; print the parse table, check the targets
@@ -90,7 +91,7 @@ lock: setup ## Re-resolve requirements/*.txt from requirements/*.in as of LOCK_D
 clean: ## Remove the venvs (.venv, .venv-airflow2, .venv-checkov), caches and make local's state (.airflow-local)
 	rm -rf $(VENV) $(VENV_AF2) .venv-checkov .pytest_cache .ruff_cache .airflow*
 
-# Platform workflow: Terraform per environment, DAG deployment, hooks. See README, "Platform engineers".
+# Platform workflow: Terraform per environment, DAG deployment, hooks. See terraform/README.md#deploy and docs/cicd.md.
 ENV ?=
 DAGS_PREFIX ?=
 DRY_RUN ?=
@@ -112,9 +113,9 @@ verify-dags: ## Wait until Airflow reports the deployed release on every DAG: ma
 	python3 scripts/verify_dags.py --environment "$(COMPOSER_ENV)" --location "$(COMPOSER_REGION)"
 
 .PHONY: pre-commit
-# The offline Terraform kit the hooks use (README, Pre-commit hooks): next to the checkout unless given.
+# The offline Terraform kit the hooks use (docs/contributing.md#pre-commit-hooks): next to the checkout unless given.
 TERRAFORM_OFFLINE_KIT ?= $(abspath $(CURDIR)/../shared/terraform-offline)
 pre-commit: setup ## Install the git hook and run every hook on all files, offline (project venv + offline Terraform kit)
-	@test -x "$(TERRAFORM_OFFLINE_KIT)/activate" || { echo "make pre-commit: no offline Terraform kit at $(TERRAFORM_OFFLINE_KIT): pass TERRAFORM_OFFLINE_KIT=<dir> (see README, Pre-commit hooks)" >&2; exit 2; }
+	@test -x "$(TERRAFORM_OFFLINE_KIT)/activate" || { echo "make pre-commit: no offline Terraform kit at $(TERRAFORM_OFFLINE_KIT): pass TERRAFORM_OFFLINE_KIT=<dir> (see docs/contributing.md#pre-commit-hooks)" >&2; exit 2; }
 	$(VENV)/bin/pre-commit install
 	TERRAFORM_OFFLINE_KIT="$(TERRAFORM_OFFLINE_KIT)" $(VENV)/bin/pre-commit run --all-files
