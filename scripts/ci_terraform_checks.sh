@@ -23,7 +23,7 @@ elif [ -x "$kit/activate" ]; then
 else
   echo "SKIPPED terraform fmt, init, validate, test and plans here: no provider mirror (TF_CLI_CONFIG_FILE) and" \
     "no offline kit (TERRAFORM_OFFLINE_KIT), and this build never downloads providers from the Terraform" \
-    "registry. They run in make pre-commit and make test-terraform (README, Pre-commit hooks); checkov still runs."
+    "registry. They run in make pre-commit and make test-terraform (docs/contributing.md#pre-commit-hooks); checkov still runs."
   # check_terraform.sh skips every terraform command when no terraform is on PATH.
   path=""
   IFS=: read -ra entries <<<"$PATH"

@@ -128,7 +128,7 @@ def check(name: str, location: str, *, timeout: float, interval: float) -> str:
             if error.status in (401, 403):
                 raise Unreachable(
                     f"{error}\nThe caller's token was refused: it needs access to the environment's Airflow UI/API "
-                    "(composer.environments.get and an Airflow role, see README, Troubleshooting)."
+                    "(composer.environments.get and an Airflow role, see docs/troubleshooting.md#missing-permissions)."
                 ) from error
             dags, errors = None, []
             status = f"Airflow REST API not answering: {error}"

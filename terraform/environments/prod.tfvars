@@ -21,7 +21,7 @@ composer_workloads = {
   worker        = { cpu = 1, memory_gb = 4, storage_gb = 10, min_count = 2, max_count = 6 }
 }
 
-# Customer-managed encryption (create the key first; see README "CMEK").
+# Customer-managed encryption (create the key first; see terraform/README.md#customer-managed-encryption-cmek).
 # kms_key_name = "projects/acme-kms/locations/us-central1/keyRings/genops/cryptoKeys/genops-prod"
 
 # Deploys release tags only (vX.Y.Z on a commit of main), each after an approval.

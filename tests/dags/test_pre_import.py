@@ -5,7 +5,7 @@ Airflow's DAG processor imports each DAG file's top-level `airflow.*` imports on
 in is imported again in every child, on every parse. Every GenOps DAG builds TaskFlow tasks, and on Airflow 3
 `from airflow.sdk import task` (what genops.core.compat does) loads @task's module lazily, in the child: the
 standard provider's decorator and PythonOperator modules and `packaging`, about 40 modules and a quarter to a
-third of a lab child's CPU per parse (README, "Parse-time benchmark"). So every DAG file names it at top level.
+third of a lab child's CPU per parse (docs/benchmarks.md#parse-time-benchmark). So every DAG file names it at top level.
 """
 
 from __future__ import annotations

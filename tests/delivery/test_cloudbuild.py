@@ -19,9 +19,9 @@ BUILD = load_build()
 STEPS = BUILD["steps"]
 DIGEST = re.compile(r"^[a-z0-9.\-/]+(:[\w.\-]+)?@sha256:[0-9a-f]{64}$")
 RELEASE_TAG = re.compile(r"^[a-z0-9.\-/]+:\d+\.\d+\.\d+[\w.\-]*$")
-# Images still pinned by release tag only: their digests cannot be looked up from where this was written.
-# Resolve each (`crane digest IMAGE` or `gcloud artifacts docker images describe IMAGE`), write IMAGE@sha256:...
-# into cloudbuild.yaml, and remove it from this list (README, Pinned images).
+# Images pinned by release tag only, until their digests are recorded. To pin one: resolve it (`crane digest
+# IMAGE` or `gcloud artifacts docker images describe IMAGE`), write IMAGE@sha256:... into cloudbuild.yaml, and
+# remove it from this list (docs/contributing.md#pinned-versions).
 AWAITING_DIGEST = {
     "python:3.11.13-bookworm",
     "hashicorp/terraform:1.11.4",

@@ -24,7 +24,7 @@ MODEL_NAME = re.compile(r"(projects/[^/\s]+/locations/[^/\s]+/)?(publishers/[a-z
 EXPERIMENT_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,127}")
 # Longest experiment name that leaves a run name room for its DAG, run, try and configuration parts.
 EXPERIMENT_NAME_MAX = 64
-MODEL_LIFECYCLE_HINT = "see README, 'Gemini models: lifecycle and how to change them'"
+MODEL_LIFECYCLE_HINT = "see docs/models.md"
 
 
 @dataclass(frozen=True)

@@ -158,7 +158,7 @@ class LocalCloud:
         return made
 
     def stage_commands(self) -> list[list[str]]:
-        """The commands that stage a real data bucket (README), aimed at this one."""
+        """The commands that stage a real data bucket (docs/samples.md), aimed at this one."""
         return [
             ["bash", str(REPO / "scripts" / "stage_samples.sh"), self.bucket],
             [

@@ -70,7 +70,7 @@ variable "image_version" {
 
 variable "kms_key_name" {
   type        = string
-  description = "Cloud KMS key that encrypts the environment's data; null uses Google-managed keys. Composer's service agents need encrypt/decrypt on it first (see README)."
+  description = "Cloud KMS key that encrypts the environment's data; null uses Google-managed keys. Composer's service agents need encrypt/decrypt on it first (terraform/README.md#customer-managed-encryption-cmek)."
   default     = null
 }
 

@@ -180,7 +180,7 @@ resource "google_monitoring_alert_policy" "environment_unhealthy" {
       A maintenance window or an image upgrade in progress explains a short dip.
 
       **Where:** `gcloud composer environments describe ${var.composer_environment_name}`; logs in Cloud
-      Logging, resource "Cloud Composer Environment". Runbook: README.md, "Alerts and runbook".
+      Logging, resource "Cloud Composer Environment". Runbook: docs/operations.md#composer-environment-unhealthy
     EOT
   }
 }
@@ -221,7 +221,7 @@ resource "google_monitoring_alert_policy" "dag_runs_failing" {
       permission, quota (429) or a model error.
 
       **Where:** Airflow UI > DAG `$${resource.label.workflow_name}` > failed run; the environment's
-      Airflow worker logs in Cloud Logging. Runbook: README.md, "Alerts and runbook".
+      Airflow worker logs in Cloud Logging. Runbook: docs/operations.md#dag-runs-failing
     EOT
   }
 }
@@ -260,7 +260,7 @@ resource "google_monitoring_alert_policy" "dag_parse_errors" {
       `deploy` build.
 
       **Where:** Airflow UI (DAGs page, import errors); Cloud Logging `airflow-dag-processor-manager`
-      and `dag-processor` logs. Runbook: README.md, "Alerts and runbook".
+      and `dag-processor` logs. Runbook: docs/operations.md#dag-files-failing-to-parse
     EOT
   }
 }
@@ -300,7 +300,7 @@ resource "google_monitoring_alert_policy" "dag_processor_behind" {
       the usual cause; otherwise raise `composer_workloads.dag_processor`.
 
       **Where:** Cloud Composer > ${var.composer_environment_name} > Monitoring > DAG processing.
-      Runbook: README.md, "Alerts and runbook".
+      Runbook: docs/operations.md#dag-processor-falling-behind
     EOT
   }
 }
@@ -351,7 +351,7 @@ resource "google_monitoring_alert_policy" "heartbeat_missing" {
       maintenance restart recovers by itself within minutes.
 
       **Where:** Cloud Logging, `airflow-scheduler` and `airflow-triggerer` logs of the environment.
-      Runbook: README.md, "Alerts and runbook".
+      Runbook: docs/operations.md#scheduler-or-triggerer-heartbeat-missing
     EOT
   }
 }
@@ -395,7 +395,7 @@ resource "google_monitoring_alert_policy" "tuning_job_failed" {
       permission errors (the Vertex AI service agent reading the data bucket) show here.
 
       **Where:** Vertex AI > Tuning in the console; the `wait_for_tuning_job` task log in the
-      [Airflow UI](${var.airflow_uri}). Runbook: README.md, "Alerts and runbook".
+      [Airflow UI](${var.airflow_uri}). Runbook: docs/operations.md#vertex-ai-tuning-job-failed
     EOT
   }
 }
@@ -439,7 +439,7 @@ resource "google_monitoring_alert_policy" "token_spend" {
       task is the usual cause. `GENOPS_DAILY_TOKEN_BUDGET` stops further spending at the DAGs' gates.
 
       **Where:** BigQuery table `${var.usage_table}` (one row per call), the GenOps dashboard.
-      Runbook: README.md, "Alerts and runbook".
+      Runbook: docs/operations.md#gemini-spend-above-the-daily-threshold
     EOT
   }
 }
@@ -483,7 +483,7 @@ resource "google_monitoring_alert_policy" "deploy_build_failed" {
       error and its error; a test step names the failing test. [Open the build](${local.build_link}).
 
       **First check:** re-run `make test` on that commit; a permission error points at the build account
-      (README, Troubleshooting). Runbook: README.md, "Alerts and runbook".
+      (docs/troubleshooting.md#missing-permissions). Runbook: docs/operations.md#dag-deploy-build-failed
     EOT
   }
 }

@@ -1,5 +1,5 @@
 resource "google_storage_bucket" "data" {
-  # checkov:skip=CKV_GCP_62: usage logs need a grant to group:cloud-storage-analytics@google.com, which domain-restricted sharing rejects; they are opt-in (var.usage_logs, see README).
+  # checkov:skip=CKV_GCP_62: usage logs need a grant to group:cloud-storage-analytics@google.com, which domain-restricted sharing rejects; they are opt-in (var.usage_logs, see terraform/README.md#organization-policies).
   project                     = var.project_id
   name                        = var.data_bucket_name
   location                    = var.location
