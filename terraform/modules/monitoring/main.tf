@@ -365,12 +365,12 @@ resource "google_monitoring_alert_policy" "tuning_job_failed" {
   user_labels           = var.labels
 
   conditions {
-    display_name = "tuning job ended FAILED, CANCELLED or EXPIRED"
+    display_name = "tuning job ended without a model (failed, cancelled, expired, partially succeeded, paused)"
     condition_matched_log {
       filter = "${local.log_filter.airflow_task_logs} AND ${local.environment} AND ${local.marker.tuning_job_ended_badly}"
       label_extractors = {
-        tuning_job = "REGEXP_EXTRACT(textPayload, \"Tuning job (\\\\S+) ended\")"
-        state      = "REGEXP_EXTRACT(textPayload, \"ended (JOB_STATE_[A-Z]+)\")"
+        tuning_job = "REGEXP_EXTRACT(textPayload, \"Tuning job (\\\\S+) \")"
+        state      = "REGEXP_EXTRACT(textPayload, \"\\\\((JOB_STATE_[A-Z_]+)\\\\)\")"
       }
     }
   }
