@@ -47,8 +47,8 @@ What is reported, per file
 
 Targets (--check exits 1 and names the file and figure when one is missed)
     - steady-state parse within 2x the floor's (medians of the steady loops), on both its wall time and its
-      CPU time: CPU catches a parse that computes too much even when this shared machine's load swamps the
-      wall times; wall catches one that waits (network, disk, sleep);
+      CPU time: CPU catches a parse that computes too much even when waiting for a core inflates the wall
+      times; wall catches one that waits (network, disk, sleep);
     - the restart run's first loop over the whole folder under 15 s;
     - no file's parse (first loop, or the steady median) over 1 s, the parse time Composer flags.
 The deploy run (new DAGs into an empty DB) is reported, not checked: Airflow 2 then also syncs DAG permissions,

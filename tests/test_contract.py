@@ -126,7 +126,7 @@ def substitution_problems(root: Path) -> list[str]:
     ]
 
 
-# What the triggers pass (issue 10's contract) and the deploy-guard step reads: the deploy trigger's ref pattern,
+# What the triggers pass and the deploy-guard step reads: the deploy trigger's ref pattern,
 # the environment label and the branch a release tag must be on.
 TRIGGER_SUBSTITUTIONS = (
     "_DEPLOY",

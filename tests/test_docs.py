@@ -16,8 +16,10 @@ from tests.conftest import REPO
 README = (REPO / "README.md").read_text()
 DOCS = REPO / "docs"
 CONFIGURATION = (DOCS / "configuration.md").read_text()
-PAGES = {path.relative_to(REPO).as_posix(): path.read_text() for path in [REPO / "README.md", *sorted(DOCS.glob("*.md"))]}
-PAGES["terraform/README.md"] = (REPO / "terraform" / "README.md").read_text()
+PAGES = {
+    path.relative_to(REPO).as_posix(): path.read_text()
+    for path in [REPO / "README.md", *sorted(DOCS.glob("*.md")), REPO / "terraform" / "README.md"]
+}
 
 
 def _config_table(text: str) -> dict[str, str]:
@@ -55,7 +57,8 @@ def test_generator_check_names_a_stale_page_and_docs_fixes_it(tmp_path, capsys):
     assert configdoc.main([str(page)]) == 0
     text = page.read_text()
     assert text.startswith("# Configuration\n\nProse.\n\n") and text.endswith(f"{configdoc.END}\n\nMore prose.\n")
-    assert "| `GENOPS_PROJECT_ID` | Google Cloud project that runs Vertex AI, BigQuery and GCS calls. | required |" in text
+    project = config.SETTINGS["GENOPS_PROJECT_ID"]
+    assert f"| `GENOPS_PROJECT_ID` | {project.description} | required |" in text
     assert configdoc.main(["--check", str(page)]) == 0
 
 
@@ -87,15 +90,23 @@ def test_readme_is_a_short_overview():
     headings = re.findall(r"^## (.+)$", README, flags=re.M)
     for section in ("Architecture", "Quick start", "Path to production", "Models", "Documentation"):
         assert section in headings, f"README.md has no '## {section}' section"
-    assert "```mermaid" in README, "README.md shows the architecture diagram"
+    assert "```mermaid" in README, "the README shows the architecture diagram"
 
 
 def test_readme_quick_start_states_every_prerequisite():
     quick_start = README.split("## Quick start\n", 1)[1].split("\n## ", 1)[0]
     for command in ("git clone", "make local", "make test"):
         assert command in quick_start, command
-    for prerequisite in ("Python 3.11", "PYTHON", "terraform` 1.11", "terraform-offline", "mirror", "gcloud` 528",
-                         "PostgreSQL", "x86_64"):
+    for prerequisite in (
+        "Python 3.11",
+        "PYTHON",
+        "terraform` 1.11",
+        "terraform-offline",
+        "mirror",
+        "gcloud` 528",
+        "PostgreSQL",
+        "x86_64",
+    ):
         assert prerequisite in quick_start, f"the quick start does not state {prerequisite!r}"
 
 

@@ -25,14 +25,21 @@ LINK = re.compile(r"!?\[(?:[^\]\[]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"
 INLINE_CODE = re.compile(r"`[^`\n]*`")
 # A page#anchor reference in code or runbook text, relative to the repository root.
 PAGE_REFERENCE = re.compile(r"(?<![\w./-])((?:[\w-]+/)*[\w.-]+\.md)#([A-Za-z0-9_-]+)")
-# The unverifiable forms: a README named with a section title in quotes or parentheses, or a bare "see README".
+# The unverifiable forms: a README named with a (capitalised) section title in quotes or parentheses, or a bare "see README".
 PROSE_REFERENCE = re.compile(
-    r"README(?:\.md)?,?\s+(?:\"[^\"]+\"|'[^']+')|\(README(?:\.md)?, [A-Z][^)]*\)|see README(?!\.md|[\w/#-])"
+    r"README(?:\.md)?,?\s+(?:\"[A-Z][^\"]*\"|'[A-Z][^']*')|\(README(?:\.md)?, [A-Z][^)]*\)|see README(?!\.md|[\w/#-])"
 )
-CODE_FILES = ("*.py", "*.tf", "*.tfvars", "*.tftpl", "*.sh", "*.yaml", "*.yml", "*.json", "Makefile", "*.example", "run")
-CODE_DIRS = ("dags", "scripts", "terraform", "tests", ".ci")
+CODE_FILES = ("*.py", "*.tf", "*.tfvars", "*.tftpl", "*.sh", "*.yaml", "*.yml", "*.json", "*.example", "Makefile")
+CODE_DIRS = ("dags", "scripts", "terraform", "tests")
 SELF = Path(__file__).name
-TOP_LEVEL_CODE = ("Makefile", "cloudbuild.yaml", "local.env.example", ".pre-commit-config.yaml", "pyproject.toml")
+TOP_LEVEL_CODE = (
+    ".ci/run",
+    "Makefile",
+    "cloudbuild.yaml",
+    "local.env.example",
+    ".pre-commit-config.yaml",
+    "pyproject.toml",
+)
 
 
 def markdown_pages(root: Path) -> list[Path]:

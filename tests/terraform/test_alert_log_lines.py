@@ -44,7 +44,7 @@ def marker_matches(marker: str, line: str) -> bool:
 def extract(extractor: str, line: str) -> str | None:
     """REGEXP_EXTRACT(textPayload, "re"): the first capture group of the first match, None when none."""
     match = EXTRACT.fullmatch(extractor)
-    assert match, f"{extractor!r} is not REGEXP_EXTRACT(<field>, \"<regex>\")"
+    assert match, f'{extractor!r} is not REGEXP_EXTRACT(<field>, "<regex>")'
     field, literal = match.groups()
     assert field == "textPayload", extractor
     pattern = re.compile(logging_string(literal))
@@ -136,9 +136,9 @@ def _resolve(text: str, local_values: dict[str, Any], each: tuple[str, Any] | No
             text,
         )
         if each is not None:
-            key, value = each
+            key, fields = each
             text = text.replace("${each.key}", key)
-            text = re.sub(r"\$\{each\.value\.(\w+)\}", lambda m: str(value[m.group(1)]), text)
+            text = re.sub(r"\$\{each\.value\.(\w+)\}", lambda m, fields=fields: str(fields[m.group(1)]), text)
         if text == before:
             return text
     raise AssertionError(f"cannot resolve {text!r}")

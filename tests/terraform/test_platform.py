@@ -1,6 +1,6 @@
 """A first apply on a fresh project, the identities' IAM and the production protections: the real tree keeps
-every rule, and each breakage issue 10 found (the six deliberate ones and the nine findings), made again in a
-scratch copy with tests/test_contract.py's `tree` fixture and `edit`, is reported."""
+every rule, and each breakage below (of the apply order, the wiring, the identities' grants, the keys and the
+protections), made again in a scratch copy with tests/test_contract.py's `tree` fixture and `edit`, is reported."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ SERVICES = "terraform/modules/project_services/main.tf"
 COMPOSER = "terraform/modules/composer/main.tf"
 # (what breaks, file, text, replacement, check, a fragment of the problem it must report)
 BREAKAGES = [
-    # The six deliberate breakages of issue 10's "Why".
+    # Apply order and wiring.
     (
         "storage no longer waits for API enablement",
         MAIN,
@@ -93,9 +93,9 @@ BREAKAGES = [
         "composer",
         "composer_enable_private_environment must default to true",
     ),
-    # The nine findings, each put back.
+    # Service agents, grants, keys, builds and protections.
     (
-        "1: a service agent granted by a hand-built address",
+        "a service agent granted by a hand-built address",
         MAIN,
         '  composer_service_agent = module.project_services.service_agents["composer"]\n}',
         '  composer_service_agent = "serviceAccount:service-${local.n}@cloudcomposer-accounts.iam"\n}',
@@ -103,7 +103,7 @@ BREAKAGES = [
         "terraform/main.tf builds a service agent address by hand",
     ),
     (
-        "1: service agents no longer created",
+        "service agents no longer created",
         "terraform/modules/project_services/outputs.tf",
         "value       = { for k, agent in google_project_service_identity.this : k => agent.member }",
         'value       = { composer = "serviceAccount:service-${var.number}@cloudcomposer-accounts.iam" }',
@@ -111,7 +111,7 @@ BREAKAGES = [
         "output service_agents is",
     ),
     (
-        "2: the training data granted to the Vertex AI agent",
+        "the training data granted to the Vertex AI agent",
         MAIN,
         "  usage_logs       = var.storage_usage_logs\n",
         "  usage_logs       = var.storage_usage_logs\n"
@@ -120,7 +120,7 @@ BREAKAGES = [
         "Gemini tuning jobs run as the tuning agent",
     ),
     (
-        "3: the Composer agent never gets the key",
+        "the Composer agent never gets the key",
         "terraform/modules/cmek/main.tf",
         'toset(concat(["storage", "bigquery"], keys(var.service_agents)))',
         'toset(["storage", "bigquery"])',
@@ -128,7 +128,7 @@ BREAKAGES = [
         "with CMEK, the composer service agent is never granted the key",
     ),
     (
-        "3: an agent the Composer CMEK page lists is left out",
+        "an agent the Composer CMEK page lists is left out",
         "terraform/locals.tf",
         '    pubsub           = "pubsub.googleapis.com"\n',
         "",
@@ -136,7 +136,7 @@ BREAKAGES = [
         "with CMEK, the pubsub service agent is never granted the key",
     ),
     (
-        "4: the deploy role cannot read the bucket (gcloud storage rsync)",
+        "the deploy role cannot read the bucket (gcloud storage rsync)",
         IAM,
         'permissions = ["storage.buckets.get", "storage.objects.create"',
         'permissions = ["storage.objects.create"',
@@ -144,7 +144,7 @@ BREAKAGES = [
         "deploy lacks storage.buckets.get on dags_bucket",
     ),
     (
-        "4: the post-deploy check cannot read the environment",
+        "the post-deploy check cannot read the environment",
         IAM,
         'permissions = ["composer.environments.get"]',
         'permissions = ["composer.environments.list"]',
@@ -152,7 +152,7 @@ BREAKAGES = [
         "deploy lacks composer.environments.get on project",
     ),
     (
-        "4: the dags/ condition leaves out the bucket (object listing is checked on the bucket)",
+        "the dags/ condition leaves out the bucket (object listing is checked on the bucket)",
         IAM,
         'expression  = "resource.type == \\"storage.googleapis.com/Bucket\\" || resource.name',
         'expression  = "resource.name',
@@ -160,7 +160,7 @@ BREAKAGES = [
         "deploy lacks storage.objects.list on dags_bucket",
     ),
     (
-        "4: the deploy account writes the whole Composer bucket",
+        "the deploy account writes the whole Composer bucket",
         IAM,
         'role = "custom:deploy_dags", condition = "dags_prefix" }',
         'role = "custom:deploy_dags", condition = null }',
@@ -168,7 +168,7 @@ BREAKAGES = [
         "deploy holds storage.objects.create on dags_bucket/plugins/evil.py",
     ),
     (
-        "4: a custom role names a permission that does not exist",
+        "a custom role names a permission that does not exist",
         IAM,
         'permissions = ["bigquery.tables.get", "bigquery.tables.getData", "bigquery.tables.updateData"]',
         'permissions = ["bigquery.tables.get", "bigquery.tables.getData", "bigquery.tables.updatedata"]',
@@ -176,7 +176,7 @@ BREAKAGES = [
         "custom role table_writer names bigquery.tables.updatedata, which no predefined role has",
     ),
     (
-        "4: the deploy role grows a permission nothing needs",
+        "the deploy role grows a permission nothing needs",
         IAM,
         'permissions = ["composer.environments.get"]',
         'permissions = ["composer.environments.get", "composer.environments.executeAirflowCommand"]',
@@ -184,7 +184,7 @@ BREAKAGES = [
         "custom role deploy_check gives deploy composer.environments.executeAirflowCommand",
     ),
     (
-        "5: pull request builds run as the deploy account",
+        "pull request builds run as the deploy account",
         IAM,
         'identity = "test", scope = "project", role = "roles/logging.logWriter"',
         'identity = "test", scope = "project", role = "roles/composer.environmentAndStorageObjectAdmin"',
@@ -192,7 +192,7 @@ BREAKAGES = [
         "test holds storage.objects.create on dags_bucket/dags/evil.py",
     ),
     (
-        "7: the usage-log group granted unconditionally",
+        "the usage-log group granted unconditionally",
         "terraform/modules/storage/main.tf",
         'resource "google_storage_bucket_iam_member" "log_writer" {\n  count = var.usage_logs ? 1 : 0\n',
         'resource "google_storage_bucket_iam_member" "log_writer" {\n',
@@ -200,7 +200,7 @@ BREAKAGES = [
         "grants group:cloud-storage-analytics@google.com, which domain-restricted sharing",
     ),
     (
-        "8: nothing keeps Terraform from destroying the environment",
+        "nothing keeps Terraform from destroying the environment",
         COMPOSER,
         '  deletion_policy = var.deletion_policy == "PREVENT" ? "PREVENT" : null\n',
         "",
@@ -208,7 +208,7 @@ BREAKAGES = [
         "deletion_policy is not wired to an input",
     ),
     (
-        "8: the Composer account may drop the tables again (dataset dataEditor)",
+        "the Composer account may drop the tables again (dataset dataEditor)",
         IAM,
         'role = "custom:table_writer"',
         'role = "roles/bigquery.dataEditor"',
@@ -216,7 +216,7 @@ BREAKAGES = [
         "composer holds bigquery.tables.delete on tables",
     ),
     (
-        "9: the image version is only a string again",
+        "the image version is only a string again",
         COMPOSER,
         "      condition     = contains(local.composer_3_versions, var.image_version)",
         '      condition     = var.image_version != ""',

@@ -2,8 +2,8 @@
 
 In the scheduler, and only when the runner asks (AIRFLOW_LOCAL_PRELOAD=1), it imports the SDKs the lab tasks use
 before the LocalExecutor forks its workers. Every task process is forked from a worker, so it starts with them
-loaded instead of importing google-genai, the Vertex AI SDK and the provider's hooks again: on a busy 2-core
-machine that import is most of a task's time. Parsing is unaffected (the DAG processor imports nothing here), and
+loaded instead of importing google-genai, the Vertex AI SDK and the provider's hooks again: that import is
+most of a lab task's start-up time. Parsing is unaffected (the DAG processor imports nothing here), and
 nothing is imported that opens a connection or starts a thread.
 """
 
