@@ -25,7 +25,8 @@ LINK = re.compile(r"!?\[(?:[^\]\[]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"
 INLINE_CODE = re.compile(r"`[^`\n]*`")
 # A page#anchor reference in code or runbook text, relative to the repository root.
 PAGE_REFERENCE = re.compile(r"(?<![\w./-])((?:[\w-]+/)*[\w.-]+\.md)#([A-Za-z0-9_-]+)")
-# The unverifiable forms: a README named with a (capitalised) section title in quotes or parentheses, or a bare "see README".
+# The unverifiable forms: a README named with a (capitalised) section title in quotes or parentheses,
+# or a bare "see README".
 PROSE_REFERENCE = re.compile(
     r"README(?:\.md)?,?\s+(?:\"[A-Z][^\"]*\"|'[A-Z][^']*')|\(README(?:\.md)?, [A-Z][^)]*\)|see README(?!\.md|[\w/#-])"
 )
@@ -132,6 +133,33 @@ def broken_references(root: Path) -> list[str]:
     return problems
 
 
+# Repository paths named in inline code (`scripts/...`): they must exist, so a moved file cannot leave a stale
+# instruction behind. A path is read from the repository root, from the page's own folder, or from dags/ (the
+# DAG folder, as the benchmark tables name DAG files); a file made from an `.example` beside it counts; the
+# deploy's lock and release marker (`dags/.genops_*`) are objects in the Composer bucket, not files.
+PATH_ROOTS = ("dags/", "scripts/", "terraform/", "tests/", "requirements/", "samples/", "docs/", ".ci/")
+BUCKET_OBJECTS = re.compile(r"^dags/\.genops_")
+
+
+def missing_paths(root: Path) -> list[str]:
+    problems = []
+    for page in markdown_pages(root):
+        for number, line in _outside_code(page.read_text()):
+            for code in re.findall(r"`([^`\n]+)`", line):
+                for word in code.split():
+                    path = word.strip("(),;:'\"").split("#")[0].rstrip(".")
+                    if not path.startswith(PATH_ROOTS) or re.search(r"[<>*${}]", path) or BUCKET_OBJECTS.match(path):
+                        continue
+                    bases = (root, page.parent, root / "dags")
+                    if not any((b / path).exists() or (b / f"{path}.example").exists() for b in bases):
+                        problems.append(f"{page.relative_to(root)}:{number}: `{path}` does not exist")
+    return problems
+
+
+def test_every_repository_path_named_in_the_docs_exists():
+    assert missing_paths(REPO) == []
+
+
 def test_every_documentation_link_and_anchor_resolves():
     assert markdown_pages(REPO), "no documentation pages found"
     assert broken_links(REPO) == []
@@ -173,7 +201,7 @@ def _scratch_copy(tmp_path: Path) -> Path:
     shutil.copy2(REPO / "README.md", root / "README.md")
     shutil.copytree(REPO / "docs", root / "docs")
     shutil.copytree(REPO / "terraform", root / "terraform", ignore=shutil.ignore_patterns(".terraform", "*.tfplan"))
-    for name in ("dags", "scripts", "tests", ".ci"):
+    for name in ("dags", "scripts", "tests", ".ci", "requirements", "samples"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__", ".airflow-local"))
     for name in TOP_LEVEL_CODE:
         if (REPO / name).is_file():
@@ -183,7 +211,7 @@ def _scratch_copy(tmp_path: Path) -> Path:
 
 def test_a_broken_link_a_renamed_heading_and_a_prose_reference_are_caught(tmp_path):
     root = _scratch_copy(tmp_path)
-    assert broken_links(root) == [] and broken_references(root) == []
+    assert broken_links(root) == [] and broken_references(root) == [] and missing_paths(root) == []
 
     readme = root / "README.md"
     readme.write_text(readme.read_text().replace("(docs/cicd.md)", "(docs/ci-cd.md)", 1))
@@ -196,6 +224,10 @@ def test_a_broken_link_a_renamed_heading_and_a_prose_reference_are_caught(tmp_pa
     cicd = root / "docs" / "cicd.md"
     cicd.write_text(cicd.read_text().replace("## Promotion and rollback", "## Promotion"))
     assert any("README.md" in p and "#promotion-and-rollback" in p for p in broken_links(root))
+
+    contributing = root / "docs" / "contributing.md"
+    contributing.write_text(contributing.read_text() + "\nRun `scripts/no_such_tool.py` first.\n")
+    assert any("`scripts/no_such_tool.py` does not exist" in p for p in missing_paths(root))
 
     makefile = root / "Makefile"
     makefile.write_text(makefile.read_text() + '# see README, "Pinned images"\n')
