@@ -43,8 +43,8 @@ test-dags: setup ## DAG integrity and behaviour tests (tests/dags)
 test-platform: setup ## Every other pytest suite but the e2e: contract, delivery, README, Terraform policy, local stand-ins
 	$(VENV)/bin/python -m pytest --ignore=tests/dags --ignore=tests/e2e
 
-test-terraform: ## Terraform fmt, validate, test, environment plans and checkov (scripts/check_terraform.sh)
-	bash scripts/check_terraform.sh
+test-terraform: ## Terraform fmt, validate, test, environment plans and checkov (scripts/terraform/check_terraform.sh)
+	bash scripts/terraform/check_terraform.sh
 
 .PHONY: local test-e2e
 local: setup ## Run Airflow 3 locally with every DAG; Google Cloud emulated on 127.0.0.1 unless you have credentials and a project; settings in local.env; Ctrl-C stops it
@@ -69,13 +69,13 @@ fmt: setup ## Format Python (ruff) and Terraform (terraform fmt)
 	terraform fmt -recursive terraform
 
 .PHONY: docs
-docs: setup ## Regenerate the Inputs/Outputs tables of terraform/ and terraform/modules/* READMEs (scripts/tfdoc.py) and the settings table of docs/configuration.md
-	$(VENV)/bin/python scripts/tfdoc.py
+docs: setup ## Regenerate the Inputs/Outputs tables of terraform/ and terraform/modules/* READMEs (scripts/terraform/tfdoc.py) and the settings table of docs/configuration.md
+	$(VENV)/bin/python scripts/terraform/tfdoc.py
 	$(VENV)/bin/python scripts/docs/configdoc.py
 
 .PHONY: benchmark
 benchmark: setup setup-airflow2 ## Run Airflow's own DAG processor over dags/ on both pinned Airflows; print the parse table, check the targets
-	$(VENV)/bin/python scripts/benchmark_parse.py --check --venv $(VENV) --venv $(VENV_AF2)
+	$(VENV)/bin/python scripts/benchmarks/benchmark_parse.py --check --venv $(VENV) --venv $(VENV_AF2)
 
 .PHONY: lock
 lock: setup ## Re-resolve requirements/*.txt from requirements/*.in as of LOCK_DATE
@@ -98,19 +98,19 @@ DRY_RUN ?=
 
 .PHONY: tf-init tf-plan tf-apply
 tf-init: ## terraform init with terraform/backends/<ENV>.gcs.tfbackend: make tf-init ENV=dev
-	bash scripts/terraform_env.sh init "$(ENV)"
+	bash scripts/terraform/terraform_env.sh init "$(ENV)"
 tf-plan: ## Plan terraform/environments/<ENV>.tfvars into terraform/<ENV>.tfplan: make tf-plan ENV=dev [PROJECT_ID=...]
-	bash scripts/terraform_env.sh plan "$(ENV)"
+	bash scripts/terraform/terraform_env.sh plan "$(ENV)"
 tf-apply: ## Apply the plan tf-plan saved: make tf-apply ENV=dev
-	bash scripts/terraform_env.sh apply "$(ENV)"
+	bash scripts/terraform/terraform_env.sh apply "$(ENV)"
 
 .PHONY: dag-ids deploy-dags verify-dags
 dag-ids: setup ## List dags/ DAG ids as the DAG processor parses them, into .build/dag_ids.json (the deploy's input)
-	$(VENV)/bin/python scripts/list_dag_ids.py dags -o .build/dag_ids.json
+	$(VENV)/bin/python scripts/deploy/list_dag_ids.py dags -o .build/dag_ids.json
 deploy-dags: $(if $(filter 1 true yes,$(DRY_RUN)),,dag-ids) ## Deploy dags/ (lock, sync, release marker): make deploy-dags DAGS_PREFIX=gs://<bucket>/dags [DRY_RUN=1]
-	python3 scripts/deploy_dags.py $(if $(filter 1 true yes,$(DRY_RUN)),--dry-run,--dag-ids .build/dag_ids.json) "$(DAGS_PREFIX)"
+	python3 scripts/deploy/deploy_dags.py $(if $(filter 1 true yes,$(DRY_RUN)),--dry-run,--dag-ids .build/dag_ids.json) "$(DAGS_PREFIX)"
 verify-dags: ## Wait until Airflow reports the deployed release on every DAG: make verify-dags COMPOSER_ENV=<name> COMPOSER_REGION=<region>
-	python3 scripts/verify_dags.py --environment "$(COMPOSER_ENV)" --location "$(COMPOSER_REGION)"
+	python3 scripts/deploy/verify_dags.py --environment "$(COMPOSER_ENV)" --location "$(COMPOSER_REGION)"
 
 .PHONY: pre-commit
 # The offline Terraform kit the hooks use (docs/contributing.md#pre-commit-hooks): next to the checkout unless given.

@@ -36,7 +36,7 @@ variable "genops_insights_source_table" {
 
 variable "genops_samples_prefix" {
   type        = string
-  description = "Object prefix in the data bucket of the sample DAGs' staged inputs (<prefix>/inputs, see scripts/stage_samples.sh) and outputs (GENOPS_SAMPLES_PREFIX)."
+  description = "Object prefix in the data bucket of the sample DAGs' staged inputs (<prefix>/inputs, see scripts/data/stage_samples.sh) and outputs (GENOPS_SAMPLES_PREFIX)."
   default     = "samples"
 
   validation {

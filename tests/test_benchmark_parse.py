@@ -1,4 +1,5 @@
-"""scripts/benchmark_parse.py: it runs Airflow's DAG processor over a folder, and `--check` fails on a missed target.
+"""scripts/benchmarks/benchmark_parse.py: it runs Airflow's DAG processor over a folder; `--check` fails on a missed
+target.
 
 Not a timed test: the run below parses a scratch folder on this venv's Airflow (one steady loop) and only
 asserts what does not depend on the machine's speed: that the processor parsed every file in the same run as
@@ -16,7 +17,7 @@ import pytest
 
 from tests.conftest import REPO
 
-SCRIPT = REPO / "scripts" / "benchmark_parse.py"
+SCRIPT = REPO / "scripts" / "benchmarks" / "benchmark_parse.py"
 spec = importlib.util.spec_from_file_location("benchmark_parse", SCRIPT)
 benchmark = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(benchmark)

@@ -1,7 +1,7 @@
 """One contract between the Terraform, the DAGs and the Cloud Build pipeline.
 
 Each `*_problems(root)` reads one agreement from a repository tree (python-hcl2 for Terraform, the DAG
-config module and DAG sources, cloudbuild.yaml, scripts/deploy_dags.py) and lists every disagreement.
+config module and DAG sources, cloudbuild.yaml, scripts/deploy/deploy_dags.py) and lists every disagreement.
 The real tree must have none; the second half of this file breaks each agreement in one place, in a
 scratch copy, and shows the contract notices.
 """
@@ -225,12 +225,19 @@ def schema_problems(root: Path, dag_schema_file: Path) -> list[str]:
 
 
 def deploy_accepts(root: Path, prefix: str, scratch: Path) -> bool:
-    """Whether scripts/deploy_dags.py (dry run) accepts that prefix: it checks the target before it looks for
+    """Whether scripts/deploy/deploy_dags.py (dry run) accepts that prefix: it checks the target before it looks for
     gcloud, so without gcloud on PATH an accepted target ends in "gcloud is not on PATH"."""
     empty = scratch / "empty"
     empty.mkdir(parents=True)
     result = subprocess.run(
-        [sys.executable, str(root / "scripts" / "deploy_dags.py"), "--dry-run", "--source", str(empty), prefix],
+        [
+            sys.executable,
+            str(root / "scripts" / "deploy" / "deploy_dags.py"),
+            "--dry-run",
+            "--source",
+            str(empty),
+            prefix,
+        ],
         env={"PATH": str(Path(sys.executable).parent)},
         capture_output=True,
         text=True,
@@ -270,11 +277,11 @@ def dag_prefix_problems(root: Path, scratch: Path) -> list[str]:
 
     if not deploy_accepts(root, COMPOSER_DAG_PREFIX, scratch / "accepted"):
         problems.append(
-            f"scripts/deploy_dags.py refuses {COMPOSER_DAG_PREFIX}, the shape of the prefix the triggers pass"
+            f"scripts/deploy/deploy_dags.py refuses {COMPOSER_DAG_PREFIX}, the shape of the prefix the triggers pass"
         )
     for i, other in enumerate(OTHER_PREFIXES):
         if deploy_accepts(root, other, scratch / f"other-{i}"):
-            problems.append(f"scripts/deploy_dags.py accepts {other}, which is not the environment's DAG folder")
+            problems.append(f"scripts/deploy/deploy_dags.py accepts {other}, which is not the environment's DAG folder")
     (prefix_variable,) = [
         b.body for b in blocks("variable", _terraform(root, "modules/cloudbuild")) if b.labels == ("dag_gcs_prefix",)
     ]
@@ -285,9 +292,9 @@ def dag_prefix_problems(root: Path, scratch: Path) -> list[str]:
 
     body = next(s for s in yaml.safe_load((root / "cloudbuild.yaml").read_text())["steps"] if s["id"] == "deploy-dags")
     if "DAGS_PREFIX=$_DAGS_PREFIX" not in body.get("env", []) or not re.search(
-        r'scripts/deploy_dags\.py [^\n]*(\\\n[^\n]*)*"\$\$DAGS_PREFIX"', body["args"][1]
+        r'scripts/deploy/deploy_dags\.py [^\n]*(\\\n[^\n]*)*"\$\$DAGS_PREFIX"', body["args"][1]
     ):
-        problems.append("the deploy-dags step must pass $_DAGS_PREFIX to scripts/deploy_dags.py")
+        problems.append("the deploy-dags step must pass $_DAGS_PREFIX to scripts/deploy/deploy_dags.py")
     return problems
 
 
@@ -377,9 +384,9 @@ def scratch_copy(tmp_path: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", ".terraform", ".terraform.lock.hcl", "*.tfstate*", "*.tfplan")
     shutil.copytree(REPO / "terraform", root / "terraform", ignore=ignore)
     shutil.copytree(REPO / "dags", root / "dags", ignore=ignore)
-    (root / "scripts").mkdir()
-    shutil.copy(REPO / "scripts" / "deploy_dags.py", root / "scripts")
-    shutil.copytree(REPO / "scripts" / "delivery", root / "scripts" / "delivery", ignore=ignore)
+    (root / "scripts" / "deploy").mkdir(parents=True)
+    shutil.copy(REPO / "scripts" / "deploy" / "deploy_dags.py", root / "scripts" / "deploy")
+    shutil.copytree(REPO / "scripts" / "deploy" / "delivery", root / "scripts" / "deploy" / "delivery", ignore=ignore)
     shutil.copy(REPO / "cloudbuild.yaml", root)
     return root
 
@@ -511,19 +518,22 @@ BREAKAGES = [
     ),
     (
         "deploy_dags.py refuses the Composer prefix",
-        "scripts/delivery/release.py",
+        "scripts/deploy/delivery/release.py",
         '/dags/?$")',
         '/dag-files/?$")',
         "dag_prefix",
-        [f"scripts/deploy_dags.py refuses {COMPOSER_DAG_PREFIX}, the shape of the prefix the triggers pass"],
+        [f"scripts/deploy/deploy_dags.py refuses {COMPOSER_DAG_PREFIX}, the shape of the prefix the triggers pass"],
     ),
     (
         "deploy_dags.py accepts any prefix",
-        "scripts/delivery/release.py",
+        "scripts/deploy/delivery/release.py",
         '/dags/?$")',
         '/.*$")',
         "dag_prefix",
-        [f"scripts/deploy_dags.py accepts {p}, which is not the environment's DAG folder" for p in OTHER_PREFIXES[1:]],
+        [
+            f"scripts/deploy/deploy_dags.py accepts {p}, which is not the environment's DAG folder"
+            for p in OTHER_PREFIXES[1:]
+        ],
     ),
     (
         "the triggers pass another prefix",

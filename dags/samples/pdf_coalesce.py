@@ -34,7 +34,7 @@ with lab_dag(
         folder = locations.uri(prefix)
         if not names:
             raise AirflowFailException(
-                f"No PDFs under {folder}; stage the samples with scripts/stage_samples.sh or upload your own."
+                f"No PDFs under {folder}; stage the samples with scripts/data/stage_samples.sh or upload your own."
             )
         if len(names) > pdfs.MAX_PDFS:
             raise AirflowFailException(

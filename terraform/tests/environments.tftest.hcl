@@ -1,4 +1,4 @@
-# Plans one environment's settings: scripts/check_terraform.sh runs this file again with each
+# Plans one environment's settings: scripts/terraform/check_terraform.sh runs this file again with each
 # environments/*.tfvars (-var-file), so a bad value there fails the check, not the first apply.
 
 mock_provider "google" {

@@ -1,4 +1,4 @@
-"""The staged sample inputs are what the DAGs read, and scripts/stage_samples.sh puts them there."""
+"""The staged sample inputs are what the DAGs read, and scripts/data/stage_samples.sh puts them there."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from genops.samples import feedback, pdfs, video
 from tests.conftest import REPO
 
 INPUTS = REPO / "samples" / "inputs"
-SCRIPT = REPO / "scripts" / "stage_samples.sh"
+SCRIPT = REPO / "scripts" / "data" / "stage_samples.sh"
 PDFS = sorted((INPUTS / pdfs.PDF_FOLDER).glob("*.pdf"))
 
 

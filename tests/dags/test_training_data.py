@@ -116,13 +116,15 @@ def test_too_many_examples_are_refused(tmp_path, monkeypatch):
         validate_file(SAMPLE_DATASET)
 
 
-# --- scripts/validate_training_data.py ---------------------------------------------------------------
+# --- scripts/data/validate_training_data.py ---------------------------------------------------------------
 
 
 @pytest.fixture
 def script(monkeypatch):
     """The script as a module, its GCS upload replaced by a recorder."""
-    spec = importlib.util.spec_from_file_location("validate_training_data", REPO / "scripts/validate_training_data.py")
+    spec = importlib.util.spec_from_file_location(
+        "validate_training_data", REPO / "scripts/data/validate_training_data.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.uploads = []

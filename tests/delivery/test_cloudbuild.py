@@ -119,10 +119,14 @@ def test_python_steps_run_make_targets_that_exist():
 def test_the_build_runs_everything_make_test_runs():
     prerequisites = re.search(r"^test:([^#\n]*)", (REPO / "Makefile").read_text(), flags=re.M).group(1).split()
     called = {target for s in STEPS if s.get("entrypoint") == "make" for target in s["args"]}
-    # test-terraform is scripts/check_terraform.sh, which the terraform-checks step runs through the CI wrapper.
-    assert make_targets("test-terraform") == ["bash scripts/check_terraform.sh"]
-    assert "scripts/check_terraform.sh" in (REPO / "scripts" / "ci_terraform_checks.sh").read_text()
-    assert step(BUILD, "terraform-checks")["args"] == ["scripts/ci_terraform_checks.sh"]
+    # test-terraform is scripts/terraform/check_terraform.sh, which the terraform-checks step runs through
+    # the CI wrapper.
+    assert make_targets("test-terraform") == ["bash scripts/terraform/check_terraform.sh"]
+    assert (
+        "scripts/terraform/check_terraform.sh"
+        in (REPO / "scripts" / "terraform" / "ci_terraform_checks.sh").read_text()
+    )
+    assert step(BUILD, "terraform-checks")["args"] == ["scripts/terraform/ci_terraform_checks.sh"]
     assert set(prerequisites) - {"test-terraform"} <= called, f"make test runs {prerequisites}; the build {called}"
 
 
@@ -134,7 +138,7 @@ def test_the_deploy_step_runs_the_scripts_make_deploy_dags_and_verify_dags_run()
     ]:
         script = re.search(r"scripts/\S+\.py", make_targets(target, **variables)[-1]).group(0)
         assert script in body, f"make {target} runs {script}; the deploy step does not"
-    assert "scripts/list_dag_ids.py" in " ".join(make_targets("dag-ids"))
+    assert "scripts/deploy/list_dag_ids.py" in " ".join(make_targets("dag-ids"))
 
 
 def test_deploy_waits_for_the_guard_and_every_check():
@@ -152,7 +156,10 @@ def test_deploy_waits_for_the_guard_and_every_check():
 
 def guard(tmp_path, cwd=None, **given):
     out = tmp_path / "build"
-    spec = {**step(BUILD, "deploy-guard"), "args": [str(REPO / "scripts" / "deploy_guard.py"), "--out", str(out)]}
+    spec = {
+        **step(BUILD, "deploy-guard"),
+        "args": [str(REPO / "scripts" / "deploy" / "deploy_guard.py"), "--out", str(out)],
+    }
     build = {**BUILD, "steps": [spec]}
     result = run_step(build, "deploy-guard", {"PATH": "/usr/bin:/bin"}, cwd=cwd or tmp_path, **given)
     release = out / "deploy-release"
@@ -279,7 +286,7 @@ def workspace(tmp_path):
     subprocess.run(
         [
             sys.executable,
-            str(root / "scripts" / "list_dag_ids.py"),
+            str(root / "scripts" / "deploy" / "list_dag_ids.py"),
             str(root / "dags"),
             "-o",
             str(root / ".build" / "dag_ids.json"),

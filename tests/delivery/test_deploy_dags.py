@@ -1,4 +1,4 @@
-"""scripts/deploy_dags.py with the real gcloud against the Storage emulator: refusals, what a sync uploads,
+"""scripts/deploy/deploy_dags.py with the real gcloud against the Storage emulator: refusals, what a sync uploads,
 deletes and keeps, the release marker, and an unchanged tree uploading nothing."""
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import pytest
 
 from tests.delivery.support import REPO, run
 
-sys.path.insert(0, str(REPO / "scripts"))
+sys.path.insert(0, str(REPO / "scripts" / "deploy"))
 from delivery import release  # noqa: E402  (scripts/ is not a package)
 
-SCRIPT = REPO / "scripts" / "deploy_dags.py"
+SCRIPT = REPO / "scripts" / "deploy" / "deploy_dags.py"
 MARKER, LOCK = f"dags/{release.MARKER}", f"dags/{release.LOCK}"
 
 DEPLOYED = {
@@ -103,7 +103,7 @@ def test_refuses_anything_but_the_dags_prefix_of_a_bucket(cloud, tmp_path, suffi
             {"dags": {"a": "a.py"}, "import_errors": {"broken.py": "SyntaxError: invalid syntax"}},
             "broken.py: SyntaxError: invalid syntax",
         ),
-        ({"dag_ids": ["a"]}, "not scripts/list_dag_ids.py output"),
+        ({"dag_ids": ["a"]}, "not scripts/deploy/list_dag_ids.py output"),
     ],
     ids=["missing", "empty", "import-errors", "not-a-listing"],
 )

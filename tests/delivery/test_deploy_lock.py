@@ -11,7 +11,7 @@ import pytest
 
 from tests.delivery.support import REPO
 
-DEPLOY = REPO / "scripts" / "deploy_dags.py"
+DEPLOY = REPO / "scripts" / "deploy" / "deploy_dags.py"
 MARKER, LOCK = "dags/.genops_release.json", "dags/.genops_deploy.lock"
 OLDER, NEWER = "2026-11-30T10:00:00+00:00", "2026-11-30T10:00:05+00:00"
 

@@ -28,11 +28,11 @@ def test_make_alone_lists_every_target():
 
 def test_deploy_dags_lists_the_dag_ids_then_deploys_with_them_and_dry_run_skips_the_listing():
     assert make_n("deploy-dags", "DAGS_PREFIX=gs://bucket-x/dags")[-2:] == [
-        ".venv/bin/python scripts/list_dag_ids.py dags -o .build/dag_ids.json",
-        'python3 scripts/deploy_dags.py --dag-ids .build/dag_ids.json "gs://bucket-x/dags"',
+        ".venv/bin/python scripts/deploy/list_dag_ids.py dags -o .build/dag_ids.json",
+        'python3 scripts/deploy/deploy_dags.py --dag-ids .build/dag_ids.json "gs://bucket-x/dags"',
     ]
     assert make_n("deploy-dags", "DAGS_PREFIX=gs://bucket-x/dags", "DRY_RUN=1") == [
-        'python3 scripts/deploy_dags.py --dry-run "gs://bucket-x/dags"'
+        'python3 scripts/deploy/deploy_dags.py --dry-run "gs://bucket-x/dags"'
     ]
 
 
@@ -53,9 +53,9 @@ def make_n(*args: str) -> list[str]:
 
 @pytest.fixture
 def workdir(tmp_path):
-    """A repository layout with scripts/terraform_env.sh, one complete environment (qa) and a fake terraform."""
-    (tmp_path / "scripts").mkdir()
-    shutil.copy(REPO / "scripts" / "terraform_env.sh", tmp_path / "scripts")
+    """A repository layout with scripts/terraform/terraform_env.sh, one complete environment (qa), a fake terraform."""
+    (tmp_path / "scripts" / "terraform").mkdir(parents=True)
+    shutil.copy(REPO / "scripts" / "terraform" / "terraform_env.sh", tmp_path / "scripts" / "terraform")
     for relative in ("terraform/backends/qa.gcs.tfbackend", "terraform/environments/qa.tfvars"):
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_text("# qa\n")

@@ -52,7 +52,7 @@ def test_no_hook_makes_pre_commit_install_anything():
 
 def _program(hook) -> tuple[Path, list[str]]:
     words = shlex.split(hook["entry"])
-    if words[:2] == ["bash", "scripts/precommit_tool.sh"]:
+    if words[:2] == ["bash", "scripts/dev/precommit_tool.sh"]:
         return REPO / ".venv" / "bin" / words[2], words[3:]
     return Path(words[0]), words[1:]
 
@@ -68,7 +68,7 @@ def test_hooks_run_tools_and_files_that_exist(hook):
             assert program.exists(), f"{hook['id']}: {program} is missing from the project venv"
     elif str(program) == "bash":
         assert (REPO / args[0]).exists(), f"{hook['id']} runs {args[0]}, which does not exist"
-    elif str(program) != "terraform":  # checked by scripts/check_terraform.sh, which says when it is missing
+    elif str(program) != "terraform":  # checked by scripts/terraform/check_terraform.sh, which says when it is missing
         assert shutil.which(str(program)), f"{hook['id']}: {program} is not on PATH"
     for word in args:
         if re.match(r"(scripts|tests)/", word):
@@ -87,7 +87,7 @@ def test_the_hooks_cover_lint_format_terraform_dags_and_file_hygiene():
         "ruff-check": "ruff check",
         "ruff-format": "ruff format",
         "terraform-fmt": "terraform fmt",
-        "terraform-validate-checkov": "scripts/check_terraform.sh",
+        "terraform-validate-checkov": "scripts/terraform/check_terraform.sh",
         "dag-integrity": "tests/dags/test_integrity.py",
         "contract": "tests/test_contract.py",
         "trailing-whitespace": "trailing-whitespace-fixer",
@@ -96,7 +96,7 @@ def test_the_hooks_cover_lint_format_terraform_dags_and_file_hygiene():
     }
     for hook_id, command in expected.items():
         assert command in entries.get(hook_id, ""), f"no {hook_id} hook running {command}"
-    assert "checkov" in (REPO / "scripts" / "check_terraform.sh").read_text()
+    assert "checkov" in (REPO / "scripts" / "terraform" / "check_terraform.sh").read_text()
 
 
 def test_make_pre_commit_refuses_without_the_offline_kit(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 from genops.core import release
 from tests.delivery.support import REPO
 
-sys.path.insert(0, str(REPO / "scripts"))
+sys.path.insert(0, str(REPO / "scripts" / "deploy"))
 from delivery import release as marker  # noqa: E402  (scripts/ is not a package)
 
 

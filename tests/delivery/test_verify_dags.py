@@ -16,7 +16,9 @@ import pytest
 from tests.delivery.cloud import PROJECT, REGION
 from tests.delivery.support import REPO, run
 
-DEPLOY, VERIFY, LIST = (REPO / "scripts" / name for name in ("deploy_dags.py", "verify_dags.py", "list_dag_ids.py"))
+DEPLOY, VERIFY, LIST = (
+    REPO / "scripts" / "deploy" / name for name in ("deploy_dags.py", "verify_dags.py", "list_dag_ids.py")
+)
 LOCK = "dags/.genops_deploy.lock"
 BROKEN_FILE = "count_tokens.py"
 # A module the build's venv has and the Composer environment lacks: the commonest broken deploy.

@@ -44,7 +44,7 @@ TOTAL_SECONDS = 780  # an upper bound that stops a hung run (SIGALRM); a healthy
 
 LAB_DAGS = tuple(sorted(EXPECTED_DAG_IDS - SAMPLE_DAG_IDS))  # the six lab DAGs
 # The samples that need no service outside the stand-ins (enhanced_logging fails by design); started paused, the
-# test unpauses them. Their inputs are staged with gcloud (scripts/stage_samples.sh): without it they are skipped.
+# test unpauses them. Their inputs are staged with gcloud (scripts/data/stage_samples.sh): without it they are skipped.
 GREEN_SAMPLES = (
     "composer_status_report",
     "customer_service_feedback",

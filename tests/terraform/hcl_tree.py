@@ -1,7 +1,7 @@
 """Read the blueprint's Terraform files with python-hcl2 into plain Python values.
 
 python-hcl2 keeps HCL quoting (`'"name"'`) and adds bookkeeping keys (`__is_block__`, comments);
-`load` (scripts/tfdoc.py, which generates the README tables from the same reading) strips both, so tests
+`load` (scripts/terraform/tfdoc.py, which generates the README tables from the same reading) strips both, so tests
 compare against ordinary strings. Expressions stay as `${...}`.
 """
 
@@ -17,7 +17,7 @@ import pytest
 # python-hcl2 is pinned with the primary (Airflow 3) environment only; elsewhere these tests skip.
 pytest.importorskip("hcl2", reason="python-hcl2 is not installed (it is pinned in requirements/airflow-3*.txt)")
 
-from scripts.tfdoc import REPO, TERRAFORM, load, module_dirs  # noqa: E402  (after the skip above)
+from scripts.terraform.tfdoc import REPO, TERRAFORM, load, module_dirs  # noqa: E402  (after the skip above)
 
 __all__ = ["REPO", "TERRAFORM", "load", "module_dirs"]
 

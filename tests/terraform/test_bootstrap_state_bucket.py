@@ -1,4 +1,4 @@
-"""scripts/bootstrap_state_bucket.sh: the state bucket in a separate admin project, with a customer-managed key."""
+"""scripts/terraform/bootstrap_state_bucket.sh: the state bucket in a separate admin project, with a CMEK key."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import subprocess
 
 from tests.terraform.hcl_tree import REPO
 
-SCRIPT = REPO / "scripts" / "bootstrap_state_bucket.sh"
+SCRIPT = REPO / "scripts" / "terraform" / "bootstrap_state_bucket.sh"
 KEY = "projects/acme-kms/locations/us-central1/keyRings/terraform/cryptoKeys/state"
 
 

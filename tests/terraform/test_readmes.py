@@ -1,4 +1,4 @@
-"""Each module's README lists exactly its inputs and outputs, in the tables scripts/tfdoc.py generates."""
+"""Each module's README lists exactly its inputs and outputs, in the tables scripts/terraform/tfdoc.py generates."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from scripts import tfdoc
+from scripts.terraform import tfdoc
 from tests.terraform.hcl_tree import REPO, blocks, module_dirs
 
 DIRECTORIES = pytest.mark.parametrize("directory", module_dirs(), ids=lambda d: str(d.relative_to(REPO)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scripts import sort_tf_variables
+from scripts.terraform import sort_tf_variables
 from tests.terraform.hcl_tree import REPO, TERRAFORM, blocks, load, module_dirs
 
 VARIABLES = blocks("variable")
@@ -62,11 +62,12 @@ VARIABLE_FILES = [path for directory in module_dirs() for path in sorted(directo
 
 @pytest.mark.parametrize("path", VARIABLE_FILES, ids=lambda p: str(p.relative_to(REPO)))
 def test_variables_are_in_alphabetical_order(path):
-    """Cloud Foundation Fabric's rule; `python scripts/sort_tf_variables.py FILE` reorders a file's blocks verbatim."""
+    """Cloud Foundation Fabric's rule; `python scripts/terraform/sort_tf_variables.py FILE` reorders the blocks."""
     names = [name for entry in load(path).get("variable", []) for name in entry]
     assert names, f"{path.relative_to(REPO)} declares no variable"
     assert names == sorted(names), (
-        f"{path.relative_to(REPO)}: variables are not alphabetical; run python scripts/sort_tf_variables.py on it"
+        f"{path.relative_to(REPO)}: variables are not alphabetical; "
+        "run python scripts/terraform/sort_tf_variables.py on it"
     )
 
 

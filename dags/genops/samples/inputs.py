@@ -1,4 +1,4 @@
-"""Waiting for a staged input (scripts/stage_samples.sh) without holding a worker between checks."""
+"""Waiting for a staged input (scripts/data/stage_samples.sh) without holding a worker between checks."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def wait_for_input(task_id: str, *parts: str):
         object_name = locations.input_object(*parts)
         found = storage.exists(config.get("GENOPS_DATA_BUCKET"), object_name)
         if not found:
-            print(f"Waiting for {locations.uri(object_name)}; stage the samples with scripts/stage_samples.sh.")
+            print(f"Waiting for {locations.uri(object_name)}; stage the samples with scripts/data/stage_samples.sh.")
         return found
 
     return wait()

@@ -1,6 +1,6 @@
 """Where the samples read and write: objects under GENOPS_SAMPLES_PREFIX in the data bucket, tables in the dataset.
 
-Inputs are staged by scripts/stage_samples.sh from samples/inputs/ in the repository to
+Inputs are staged by scripts/data/stage_samples.sh from samples/inputs/ in the repository to
 gs://<GENOPS_DATA_BUCKET>/<GENOPS_SAMPLES_PREFIX>/inputs/; the samples write under .../outputs/<dag_id>/.
 """
 

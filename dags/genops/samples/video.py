@@ -9,7 +9,7 @@ from genops.evaluation.results import validate_row
 from genops.samples.structured import InvalidAnswerError, structured_profile
 
 VIDEO = ("video", "animals.mp4")  # under <GENOPS_SAMPLES_PREFIX>/inputs/
-# Where scripts/stage_samples.sh copies the video from: Google's public sample data (samples/inputs/video/SOURCE).
+# Where scripts/data/stage_samples.sh copies the video from: Google's public sample data (samples/inputs/video/SOURCE).
 PUBLIC_SAMPLE_VIDEO = "gs://cloud-samples-data/video/animals.mp4"
 SCHEMA_FILE = SCHEMAS_DIR / "video_scenes.json"
 TABLE_SETTING = "GENOPS_VIDEO_SCENES_TABLE"

@@ -8,7 +8,7 @@
 and returns `client_env()`: the standard settings that point every client at them (google-auth, google-cloud-
 storage, google-cloud-bigquery, google-genai, gcloud). `provision()` then creates what Terraform would (the data
 bucket; the BigQuery dataset and tables from the schema files the DAGs check rows with), and `stage()` runs the
-same scripts a real bucket is staged with (scripts/stage_samples.sh and scripts/validate_training_data.py).
+same scripts a real bucket is staged with (scripts/data/stage_samples.sh and scripts/data/validate_training_data.py).
 `stop()` stops everything it started.
 """
 
@@ -160,10 +160,10 @@ class LocalCloud:
     def stage_commands(self) -> list[list[str]]:
         """The commands that stage a real data bucket (docs/samples.md), aimed at this one."""
         return [
-            ["bash", str(REPO / "scripts" / "stage_samples.sh"), self.bucket],
+            ["bash", str(REPO / "scripts" / "data" / "stage_samples.sh"), self.bucket],
             [
                 sys.executable,
-                str(REPO / "scripts" / "validate_training_data.py"),
+                str(REPO / "scripts" / "data" / "validate_training_data.py"),
                 *("--bucket", self.bucket, "--object", self.settings["GENOPS_TRAINING_DATA_OBJECT"]),
             ],
         ]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # terraform init, plan and apply for one environment (make tf-init / tf-plan / tf-apply ENV=...).
 #
-#   scripts/terraform_env.sh init|plan|apply ENV [TERRAFORM_ARGS...]
+#   scripts/terraform/terraform_env.sh init|plan|apply ENV [TERRAFORM_ARGS...]
 #
 # ENV names both files it needs, and it refuses to run without them:
 #   terraform/backends/ENV.gcs.tfbackend   state bucket and prefix (copy backends/dev.gcs.tfbackend.example)
@@ -13,7 +13,7 @@
 # prod plan can never run against dev state.
 set -euo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 tf="$repo/terraform"
 marker="$tf/.terraform/genops-environment"
 
@@ -26,7 +26,7 @@ fail() {
 }
 case "$action" in
   init | plan | apply) ;;
-  *) fail "usage: scripts/terraform_env.sh init|plan|apply ENV (or make tf-init ENV=dev)" ;;
+  *) fail "usage: scripts/terraform/terraform_env.sh init|plan|apply ENV (or make tf-init ENV=dev)" ;;
 esac
 shift 2 || true
 
@@ -40,7 +40,7 @@ backend="backends/$env.gcs.tfbackend"
 tfvars="environments/$env.tfvars"
 plan="$env.tfplan"
 if [ ! -f "$tf/$backend" ]; then
-  fail "terraform/$backend is missing: create the state bucket (scripts/bootstrap_state_bucket.sh), then
+  fail "terraform/$backend is missing: create the state bucket (scripts/terraform/bootstrap_state_bucket.sh), then
   cp terraform/backends/dev.gcs.tfbackend.example terraform/$backend   # and set bucket and prefix"
 fi
 if [ ! -f "$tf/$tfvars" ]; then

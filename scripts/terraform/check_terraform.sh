@@ -10,7 +10,7 @@
 #              PYTHON (interpreter for .venv-checkov, default python3).
 set -euo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 kit="${TERRAFORM_OFFLINE_KIT:-$repo/../shared/terraform-offline}"
 venv="$repo/.venv-checkov"
 requirements="$repo/requirements/checkov.txt"

@@ -1,6 +1,6 @@
 """Validate a supervised-tuning JSONL file, then upload it to the data bucket for the tuning DAGs.
 
-    python scripts/validate_training_data.py [PATH] [--dry-run] [--bucket BUCKET] [--object OBJECT]
+    python scripts/data/validate_training_data.py [PATH] [--dry-run] [--bucket BUCKET] [--object OBJECT]
 
 PATH defaults to the lab's sample (dags/genops/data/sft_train.jsonl); the destination defaults to
 gs://$GENOPS_DATA_BUCKET/$GENOPS_TRAINING_DATA_OBJECT, where supervised_fine_tuning and genops_pipeline
@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dags"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "dags"))
 
 from genops.core import config  # noqa: E402  (needs the path above)
 from genops.tuning.training_data import SAMPLE_DATASET, TrainingDataError, validate_file  # noqa: E402

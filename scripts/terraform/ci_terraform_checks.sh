@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The Terraform checks of the Cloud Build test step, never from the Terraform registry:
-#   bash scripts/ci_terraform_checks.sh        (cloudbuild.yaml, step terraform-checks)
+#   bash scripts/terraform/ci_terraform_checks.sh        (cloudbuild.yaml, step terraform-checks)
 # Build pools have no route to registry.terraform.io (a private pool without internet) and the build must
 # not fetch providers silently. So the Terraform checks (fmt, init, validate, test, environment plans: all of
-# scripts/check_terraform.sh) run only from providers the platform provides:
+# scripts/terraform/check_terraform.sh) run only from providers the platform provides:
 #   - a provider mirror: TF_CLI_CONFIG_FILE names a CLI config whose provider_installation uses a
 #     filesystem_mirror / network_mirror (set it in a builder image that carries the mirror), or
 #   - the offline kit: TERRAFORM_OFFLINE_KIT or ../shared/terraform-offline next to the checkout.
@@ -11,7 +11,7 @@
 # make test-terraform), and checkov (from PyPI, like every Python tool of the build) still runs.
 set -euo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 kit="${TERRAFORM_OFFLINE_KIT:-$repo/../shared/terraform-offline}"
 
 if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ -f "$TF_CLI_CONFIG_FILE" ] &&
@@ -32,4 +32,4 @@ else
   done
   export PATH="$path"
 fi
-exec bash "$repo/scripts/check_terraform.sh"
+exec bash "$repo/scripts/terraform/check_terraform.sh"

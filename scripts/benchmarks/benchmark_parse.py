@@ -1,6 +1,6 @@
 """Parse-time benchmark: Airflow's own DAG processor parses `dags/`, loop after loop, on each pinned Airflow.
 
-    .venv/bin/python scripts/benchmark_parse.py [--check] [--loops N] [--venv DIR ...] [--dags-folder DIR]
+    .venv/bin/python scripts/benchmarks/benchmark_parse.py [--check] [--loops N] [--venv DIR ...] [--dags-folder DIR]
 
 What runs: Airflow's own code
     For each venv (default `.venv`, Airflow 3.2.2, and `.venv-airflow2`, Airflow 2.11.1) the script makes a
@@ -71,7 +71,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DAGS = REPO / "dags"
 DEFAULT_VENVS = (REPO / ".venv", REPO / ".venv-airflow2")
 FLOOR_FILE = "floor_two_tasks.py"

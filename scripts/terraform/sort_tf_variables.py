@@ -1,6 +1,6 @@
 """Put the `variable` blocks of Terraform files in alphabetical order (Cloud Foundation Fabric's rule).
 
-    python scripts/sort_tf_variables.py FILE ...     e.g. terraform/variables*.tf terraform/modules/*/variables.tf
+    python scripts/terraform/sort_tf_variables.py FILE ... e.g. terraform/variables*.tf terraform/modules/*/variables.tf
 
 Each block moves whole and verbatim, with the comment lines directly above it; the file's opening
 comment (before the first blank line that precedes a block) stays first. Nothing inside a block changes:

@@ -1,6 +1,6 @@
 """Generate the Inputs and Outputs tables of a Terraform folder's README.md from its code.
 
-    python scripts/tfdoc.py [--check] [DIR ...]     (no DIR: terraform/ and every terraform/modules/*)
+    python scripts/terraform/tfdoc.py [--check] [DIR ...]     (no DIR: terraform/ and every terraform/modules/*)
 
 Reads every `variable` and `output` block of DIR/*.tf with python-hcl2 and writes, sorted by name,
 an Inputs table (name, type, default or "required", description) and an Outputs table (name,
@@ -23,7 +23,7 @@ from typing import Any
 
 import hcl2
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TERRAFORM = REPO / "terraform"
 BEGIN = "<!-- BEGIN TFDOC -->"
 END = "<!-- END TFDOC -->"

@@ -3,7 +3,7 @@
 #   samples/inputs/<path>  ->  gs://<bucket>/<prefix>/inputs/<path>   (the feedback transcript, PDFs, partner CSV)
 #   the public video named in samples/inputs/video/SOURCE  ->  gs://<bucket>/<prefix>/inputs/video/<its name>
 #
-# Usage: scripts/stage_samples.sh [--dry-run] [--prefix PREFIX] [BUCKET]
+# Usage: scripts/data/stage_samples.sh [--dry-run] [--prefix PREFIX] [BUCKET]
 #   BUCKET  the data bucket name without gs:// (default: $GENOPS_DATA_BUCKET; Terraform: `terraform output -raw data_bucket`)
 #   PREFIX  GENOPS_SAMPLES_PREFIX (default: $GENOPS_SAMPLES_PREFIX or "samples")
 #   --dry-run  print the gcloud commands instead of running them
@@ -13,7 +13,7 @@
 # placeholder object in the emulator's cloud-samples-data bucket.
 set -euo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 inputs="$repo/samples/inputs"
 dry_run=false
 prefix="${GENOPS_SAMPLES_PREFIX:-samples}"

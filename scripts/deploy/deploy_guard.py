@@ -2,7 +2,7 @@
 """Decide, at the start of a build, whether it deploys: the first step of cloudbuild.yaml.
 
     DEPLOY=... DEPLOY_REF=... RELEASE_BRANCH=... TRIGGER_NAME=... BRANCH_NAME=... TAG_NAME=... COMMIT_SHA=... \\
-        scripts/deploy_guard.py [--out .build]
+        scripts/deploy/deploy_guard.py [--out .build]
 
 A build deploys only when a trigger started it (manual `gcloud builds submit` builds only test), with
 _DEPLOY=true, and its branch (BRANCH_NAME) or tag (TAG_NAME) matches _DEPLOY_REF, the RE2 pattern the deploy

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prove a Composer environment parsed the release deployed to it: the deploy build's last step.
 
-    scripts/verify_dags.py [--environment NAME] [--location REGION]     (make verify-dags)
+    scripts/deploy/verify_dags.py [--environment NAME] [--location REGION]     (make verify-dags)
 
 1. The Composer API (`gcloud composer environments describe`): the environment's airflowUri, DAG folder
    (dagGcsPrefix) and imageVersion (Airflow 3 -> REST API v2, Airflow 2 -> v1).
@@ -104,7 +104,7 @@ def environment(name: str, location: str) -> tuple[AirflowApi, str]:
 def read_marker(prefix: str) -> Release:
     content = gcloud.read_object(f"{prefix}/{MARKER}")
     if content is None:
-        raise Unreachable(f"{prefix}/{MARKER} does not exist: deploy with scripts/deploy_dags.py first")
+        raise Unreachable(f"{prefix}/{MARKER} does not exist: deploy with scripts/deploy/deploy_dags.py first")
     marker = Release.from_json(content)
     if not marker.deployed_at or not marker.dags:
         raise Unreachable(f"{prefix}/{MARKER} has no deployed_at or no DAG ids: redeploy")

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Parse a DAG folder as Airflow's DAG processor does and print what the deploy must find in Airflow.
 
-    .venv/bin/python scripts/list_dag_ids.py [DAG_FOLDER] [-o FILE]        (default: dags/, stdout)
+    .venv/bin/python scripts/deploy/list_dag_ids.py [DAG_FOLDER] [-o FILE]        (default: dags/, stdout)
 
 Prints JSON {"dags": {dag_id: file}, "import_errors": {file: error}}, files relative to the folder. The
-deploy (scripts/deploy_dags.py --dag-ids FILE) refuses a tree with import errors and writes the DAG ids
-into the release marker; the check (scripts/verify_dags.py) then waits until Airflow reports each of them
+deploy (scripts/deploy/deploy_dags.py --dag-ids FILE) refuses a tree with import errors and writes the DAG ids
+into the release marker; the check (scripts/deploy/verify_dags.py) then waits until Airflow reports each of them
 at the new release. Needs Airflow (the project venv: make setup); an isolated AIRFLOW_HOME is used.
 """
 
@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def list_dags(folder: Path) -> dict:

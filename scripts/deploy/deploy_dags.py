@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Deploy a DAG folder to a Composer environment: the command the deploy build and `make deploy-dags` run.
 
-    scripts/deploy_dags.py --dag-ids FILE [--dry-run] [--source DIR] [--release NAME --commit SHA]
+    scripts/deploy/deploy_dags.py --dag-ids FILE [--dry-run] [--source DIR] [--release NAME --commit SHA]
                            [--started-at TIME] [--environment NAME] [--build-id ID] gs://<bucket>/dags
 
 1. Refuses bad input before touching the bucket: the target must be exactly gs://<bucket>/dags (never
-   data/, plugins/, logs/); FILE (scripts/list_dag_ids.py's output for the same folder) must list DAGs
+   data/, plugins/, logs/); FILE (scripts/deploy/list_dag_ids.py's output for the same folder) must list DAGs
    and no import errors.
 2. Takes the deploy lock dags/.genops_deploy.lock (generation preconditions; waits for a running deploy).
 3. Reads the release marker dags/.genops_release.json: when it comes from a build that started later than
@@ -14,7 +14,7 @@
    files' mtimes), deleting objects whose files are gone, only under dags/. Excluded on both sides, so
    never uploaded nor deleted: the marker, the lock, Composer's airflow_monitoring.py, tests and caches.
 5. Writes the marker (release, commit, build start, the DAG ids of FILE) after the sync, then releases
-   the lock. The DAG factory stamps each DAG with the marker's release; scripts/verify_dags.py waits for it.
+   the lock. The DAG factory stamps each DAG with the marker's release; scripts/deploy/verify_dags.py waits for it.
 
 --release and --commit default to the checkout's (an exact tag, else the commit's first 12 characters;
 "-dirty-<time>" when the source has uncommitted changes). --dry-run only prints what rsync would change.
@@ -37,7 +37,7 @@ from delivery import gcloud
 from delivery.lock import DeployLock, LockTimeout
 from delivery.release import MARKER, Release, dags_prefix, exclude_argument, now, parse_time, seconds_setting
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 OK, FAILED, USAGE, LOCKED = 0, 1, 2, 4
 
 
@@ -62,18 +62,18 @@ def checkout_release(source: Path) -> tuple[str, str]:
 
 
 def load_listing(path: Path | None) -> dict[str, str]:
-    """The DAG ids scripts/list_dag_ids.py found, refusing a listing with import errors or no DAGs."""
+    """The DAG ids scripts/deploy/list_dag_ids.py found, refusing a listing with import errors or no DAGs."""
     if path is None:
         raise BadInput(
             "no --dag-ids: list the folder's DAGs first, e.g.\n"
-            "  .venv/bin/python scripts/list_dag_ids.py dags -o .build/dag_ids.json\n"
+            "  .venv/bin/python scripts/deploy/list_dag_ids.py dags -o .build/dag_ids.json\n"
             "(make deploy-dags does this for you)"
         )
     try:
         listing = json.loads(path.read_text())
         dags, errors = listing["dags"], listing["import_errors"]
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise BadInput(f"--dag-ids {path}: not scripts/list_dag_ids.py output ({error})") from error
+        raise BadInput(f"--dag-ids {path}: not scripts/deploy/list_dag_ids.py output ({error})") from error
     if errors:
         lines = "\n".join(f"  {file}: {message}" for file, message in sorted(errors.items()))
         raise BadInput(f"the DAG folder has import errors; fix them before deploying:\n{lines}")
@@ -87,7 +87,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("target", nargs="?", default=os.environ.get("DAGS_PREFIX", ""), help="gs://<bucket>/dags")
     parser.add_argument("-n", "--dry-run", action="store_true", help="print what would change, change nothing")
     parser.add_argument("--source", type=Path, default=REPO / "dags", help="the DAG folder (default: dags/)")
-    parser.add_argument("--dag-ids", type=Path, help="scripts/list_dag_ids.py's output for --source")
+    parser.add_argument("--dag-ids", type=Path, help="scripts/deploy/list_dag_ids.py's output for --source")
     parser.add_argument("--release", help="the release name: a tag, or a commit's first 12 characters")
     parser.add_argument("--commit", help="the commit deployed")
     parser.add_argument("--started-at", help="when the deploying build started (ISO 8601; default: now)")
@@ -108,7 +108,7 @@ def prepare(args: argparse.Namespace) -> tuple[str, Release | None]:
     if not args.target:
         raise BadInput(
             "no target: pass the environment's DAG folder, e.g.\n"
-            "  scripts/deploy_dags.py --dag-ids .build/dag_ids.json gs://us-central1-genops-dev-1a2b3c4d-bucket/dags\n"
+            "  scripts/deploy/deploy_dags.py --dag-ids .build/dag_ids.json gs://us-central1-genops-dev-1a2b3c4d-bucket/dags\n"
             "  make deploy-dags DAGS_PREFIX=$(terraform -chdir=terraform output -raw dag_gcs_prefix)"
         )
     try:

@@ -7,8 +7,8 @@ fixed latency (default 300 ms). Prints one row per concurrency and the speed-up;
 highest concurrency is at least `--target` times faster than one at a time, the answers come back in the
 dataset's order and none is lost.
 
-    .venv/bin/python scripts/benchmark_eval_concurrency.py                      # 200 examples, 300 ms, 1 vs 16
-    .venv/bin/python scripts/benchmark_eval_concurrency.py --rate-limit-every 25 --check
+    .venv/bin/python scripts/benchmarks/benchmark_eval_concurrency.py         # 200 examples, 300 ms, 1 vs 16
+    .venv/bin/python scripts/benchmarks/benchmark_eval_concurrency.py --rate-limit-every 25 --check
 
 Not a timed test: wall-clock numbers depend on the machine. The stand-in here is the smallest local HTTP
 server that speaks the endpoint; a shared Vertex AI stand-in (scripts/local/cloud) can replace it.
@@ -24,7 +24,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "dags"))
 
 

@@ -3,7 +3,7 @@
 # Run once, before the first `terraform init`. Safe to rerun: an existing bucket is only updated to the
 # same settings. Prints every gcloud command before running it.
 #
-#   scripts/bootstrap_state_bucket.sh [--dry-run] [--kms-key KEY] [--workload-project P]... ADMIN_PROJECT BUCKET [LOCATION]
+#   scripts/terraform/bootstrap_state_bucket.sh [--dry-run] [--kms-key KEY] [--workload-project P]... ADMIN_PROJECT BUCKET [LOCATION]
 #
 # ADMIN_PROJECT holds the bucket. Use a separate admin project for production: the Composer environment's
 # account holds roles/composer.worker, which includes storage.objects.* on every bucket of its own project,
