@@ -74,22 +74,27 @@ def answer_when_asked(option: str, *, user: str = "ada", comment: str | None = N
 @pytest.fixture
 def triggerer_answers_hitl_polls(monkeypatch):
     """dag.test() runs a deferred task's trigger in line under InProcessTestSupervisor, which (Airflow 3.2) does not
-    serve HITLTrigger's poll (GetHITLDetailResponse) as the triggerer does. Serve it the triggerer's way
-    (airflow.jobs.triggerer_job_runner: client.hitl.get_detail_response); every other message is unchanged."""
+    serve HITLTrigger's messages as the triggerer does. Serve its poll (GetHITLDetailResponse)
+    and its timeout's UpdateHITLDetail the triggerer's way (airflow.jobs.triggerer_job_runner: client.hitl
+    get_detail_response / update_response); every other message is handled as before."""
     if ApprovalOperator is None:
         return
     from airflow.sdk.execution_time import supervisor
     from airflow.jobs.triggerer_job_runner import HITLDetailResponseResult
-    from airflow.sdk.execution_time.comms import GetHITLDetailResponse
+    from airflow.sdk.execution_time.comms import GetHITLDetailResponse, UpdateHITLDetail
 
     original = supervisor.InProcessTestSupervisor._handle_request
 
     def handle(self, msg, log, req_id):
         if isinstance(msg, GetHITLDetailResponse):
             response = self.client.hitl.get_detail_response(ti_id=msg.ti_id)
-            self.send_msg(HITLDetailResponseResult.from_api_response(response=response), request_id=req_id, error=None)
-            return
-        original(self, msg, log, req_id)
+        elif isinstance(msg, UpdateHITLDetail):  # the timeout writes the default option as the response
+            response = self.client.hitl.update_response(
+                ti_id=msg.ti_id, chosen_options=msg.chosen_options, params_input=msg.params_input
+            )
+        else:
+            return original(self, msg, log, req_id)
+        self.send_msg(HITLDetailResponseResult.from_api_response(response=response), request_id=req_id, error=None)
 
     monkeypatch.setattr(supervisor.InProcessTestSupervisor, "_handle_request", handle)
 

@@ -92,7 +92,10 @@ def test_within_the_tolerance_nothing_is_flagged(run_canary, approved, bigquery_
 
 
 def test_a_retry_after_the_row_was_written_stores_one_row(run_canary, approved, bigquery_standin):
-    bigquery_standin.fail_next("insertAll", 503, after_write=True)  # stored, but the answer is lost
+    # The canary row is stored, but the answer is lost: the task fails after its write and is retried.
+    bigquery_standin.standin.add_fault(
+        r"/tables/model_evaluations/insertAll$", status=503, times=1, after=True, method="POST"
+    )
 
     result, _ = run_canary(REALISTIC_SUMMARY)
 

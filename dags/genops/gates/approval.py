@@ -131,11 +131,13 @@ if ApprovalOperator is not None:
         """The provider's ApprovalOperator, recording its outcome as a plain-data decision once it resumes."""
 
         def execute_complete(self, context, event):
+            """Record the answer first: on Reject the provider's skip of everything downstream ends the task."""
             from genops.gates.tasks import publish
 
-            outcome = super().execute_complete(context=context, event=event)
-            publish(human_decision(dict(outcome), timed_out=bool(event.get("timedout"))))
-            return outcome
+            if "error" not in event:
+                self.validate_chosen_options(event["chosen_options"])
+                publish(human_decision(dict(event), timed_out=bool(event.get("timedout"))))
+            return super().execute_complete(context=context, event=event)
 
 
 def approval_gate(body, *, subject: str):

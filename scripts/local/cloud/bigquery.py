@@ -646,6 +646,7 @@ class BigQueryStandIn(StandIn):
         with self._state:
             table = self._table(*parts)
             fields, rows = answer(self, table, match, body)
+        int64 = bool((body.get("formatOptions") or {}).get("useInt64Timestamp"))  # the client asks for it
         location = body.get("location") or table.location
         job_id = f"job_{uuid.uuid4().hex}"
         reference = {"projectId": project, "jobId": job_id, "location": location}
@@ -663,7 +664,7 @@ class BigQueryStandIn(StandIn):
             "jobComplete": True,
             "jobReference": reference,
             "schema": {"fields": fields},
-            "rows": [{"f": [{"v": encode_cell(row[f["name"]], f, False)} for f in fields]} for row in rows],
+            "rows": [{"f": [{"v": encode_cell(row[f["name"]], f, int64)} for f in fields]} for row in rows],
             "totalRows": str(len(rows)),
             "totalBytesProcessed": "0",
             "cacheHit": False,
