@@ -79,8 +79,8 @@ def triggerer_answers_hitl_polls(monkeypatch):
     get_detail_response / update_response); every other message is handled as before."""
     if ApprovalOperator is None:
         return
-    from airflow.sdk.execution_time import supervisor
     from airflow.jobs.triggerer_job_runner import HITLDetailResponseResult
+    from airflow.sdk.execution_time import supervisor
     from airflow.sdk.execution_time.comms import GetHITLDetailResponse, UpdateHITLDetail
 
     original = supervisor.InProcessTestSupervisor._handle_request
@@ -135,7 +135,11 @@ def test_approve_serves_and_records_the_served_baseline(run_pipeline, genops_env
     assert [result.task_states[t] for t in ["approve_serving", *SERVING]] == ["success"] * 3
     decision = result.xcom("approve_serving", key="decision")
     assert decision["passed"] is True and decision["automatic"] is False
-    assert (decision["option"], decision["by"], decision["comment"]) == ("Approve", "ada", "metrics and cost look right")
+    assert (decision["option"], decision["by"], decision["comment"]) == (
+        "Approve",
+        "ada",
+        "metrics and cost look right",
+    )
     assert decision["at"]
     (served,) = served_rows(bigquery_standin)
     assert served["model_config"] == "served" and served["model"] == TUNED_ENDPOINT

@@ -13,8 +13,13 @@ import pytest
 
 from genops.evaluation.results import metrics_row
 from genops.gates.regression import LOG_MARKER
-from tests.dags.fakes import REALISTIC_SUMMARY, TUNED_ENDPOINT, FakeEvaluationService, install_fake_evaluation
-from tests.dags.fakes import install_fake_genai
+from tests.dags.fakes import (
+    REALISTIC_SUMMARY,
+    TUNED_ENDPOINT,
+    FakeEvaluationService,
+    install_fake_evaluation,
+    install_fake_genai,
+)
 from tests.dags.retrying import try_number
 from tests.dags.runner import run_dag
 from tests.dags.tuning_fakes import TuningGenAIClient
@@ -41,7 +46,10 @@ def approved(bigquery_standin):
         experiment_run_name="genops-pipeline-approved-t1-tuned",
     )
     t = bigquery_standin.table
-    assert bigquery_standin.standin.insert_all(t.project, t.dataset, "model_evaluations", [(row["evaluation_id"], row)]) == []
+    assert (
+        bigquery_standin.standin.insert_all(t.project, t.dataset, "model_evaluations", [(row["evaluation_id"], row)])
+        == []
+    )
     return row
 
 

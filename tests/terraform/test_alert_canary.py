@@ -17,7 +17,9 @@ CATALOGUE = json.loads((MODULE / "catalogue.json").read_text())
 
 
 def _policy() -> dict:
-    (policy,) = [b for b in blocks("resource", MODULE) if b.labels == ("google_monitoring_alert_policy", "canary_regression")]
+    (policy,) = [
+        b for b in blocks("resource", MODULE) if b.labels == ("google_monitoring_alert_policy", "canary_regression")
+    ]
     assert policy.path.name == "alert_canary.tf"
     return policy.body
 
@@ -63,4 +65,6 @@ def test_the_label_extractors_name_the_metric_and_the_model():
     extractors = log_condition["label_extractors"]
     (line,) = _regression_lines()
     assert _extractor_regex(extractors["metric"]).search(line).group(1) == "summarization_quality"
-    assert _extractor_regex(extractors["model"]).search(line).group(1) == "projects/p/locations/us-central1/endpoints/123"
+    assert (
+        _extractor_regex(extractors["model"]).search(line).group(1) == "projects/p/locations/us-central1/endpoints/123"
+    )

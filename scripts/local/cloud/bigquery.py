@@ -336,14 +336,14 @@ def _shape(sql: str, *parameters: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-def _require_columns(table: "Table", *names: str) -> None:
+def _require_columns(table: Table, *names: str) -> None:
     known = {f["name"] for f in table.schema}
     for name in names:
         if name not in known:
             raise BigQueryError(400, "invalidQuery", f"Unrecognized name: {name}")
 
 
-def _daily_total(standin, table: "Table", match: re.Match, body: dict):
+def _daily_total(standin, table: Table, match: re.Match, body: dict):
     day = _date_parameter(body, match["parameter"])
     _require_columns(table, "called_at", "total_tokens", "estimated_cost_usd")
     rows = [r for r in table.rows if dt.datetime.fromtimestamp(r["called_at"], dt.UTC).date() == day]
@@ -368,21 +368,21 @@ def _totals(rows: list[dict], *, unpriced: bool):
     return fields, [result]
 
 
-def _run_total(standin, table: "Table", match: re.Match, body: dict):
+def _run_total(standin, table: Table, match: re.Match, body: dict):
     dag_id = _scalar_parameter(body, match["dag"], "STRING")
     run_id = _scalar_parameter(body, match["run"], "STRING")
     _require_columns(table, "dag_id", "run_id", "total_tokens", "estimated_cost_usd")
     return _totals([r for r in table.rows if r["dag_id"] == dag_id and r["run_id"] == run_id], unpriced=False)
 
 
-def _latest_of_config(standin, table: "Table", match: re.Match, body: dict):
+def _latest_of_config(standin, table: Table, match: re.Match, body: dict):
     model_config = _scalar_parameter(body, match["config"], "STRING")
     _require_columns(table, "model_config", "evaluated_at")
     rows = sorted((r for r in table.rows if r["model_config"] == model_config), key=lambda r: r["evaluated_at"])
     return table.schema, rows[-1:]
 
 
-def _rows_with_id(standin, table: "Table", match: re.Match, body: dict):
+def _rows_with_id(standin, table: Table, match: re.Match, body: dict):
     evaluation_id = _scalar_parameter(body, match["id"], "STRING")
     _require_columns(table, "evaluation_id")
     count = sum(1 for r in table.rows if r["evaluation_id"] == evaluation_id)
@@ -623,17 +623,15 @@ class BigQueryStandIn(StandIn):
         if body.get("useLegacySql", True) is not False:
             raise BigQueryError(501, "notImplemented", "the local BigQuery stand-in runs standard SQL only")
         sql = " ".join((body.get("query") or "").split())
-        for shape, answer in QUERIES:
-            match = shape.fullmatch(sql)
-            if match is not None:
-                break
-        else:
+        found = [(match, answer) for shape, answer in QUERIES if (match := shape.fullmatch(sql)) is not None]
+        if not found:
             raise BigQueryError(
                 501,
                 "notImplemented",
                 "the local BigQuery stand-in answers only the DAGs' own queries (QUERIES in "
                 f"scripts/local/cloud/bigquery.py), not: {sql[:200]}",
             )
+        ((match, answer),) = found
         parts = match["table"].split(".")
         if len(parts) == 2:
             parts.insert(0, project)
