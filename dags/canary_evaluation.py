@@ -17,7 +17,7 @@ Evaluates what is served, on `GENOPS_CANARY_SCHEDULE` (cron, UTC): the tuned end
 approval, `GENOPS_FLASH_MODEL` with the baseline `GENOPS_CANARY_BASELINE`. The canary's own row is a `canary` row
 of model_evaluations (one per run, whatever retries). A metric that dropped more than
 `GENOPS_REGRESSION_TOLERANCE` of its range below the baseline is a regression: `compare_with_baseline` records it
-(XCom "decision": metric, baseline, value, drop) and logs a `GENOPS_CANARY_REGRESSION` line, which the canary
+(XCom "decision": metric, baseline, value, drop) and logs a `CANARY_REGRESSION` line, which the canary
 alert policy pages on. Runbook: docs/approval-and-canary.md.
 """
 

@@ -263,7 +263,7 @@ def eval_thresholds() -> dict[str, float]:
 
 
 def approvers() -> list[str]:
-    """GENOPS_APPROVERS as a list of Airflow user ids (empty: serving is approved automatically)."""
+    """The Airflow user ids GENOPS_APPROVERS lists (empty: serving is approved automatically)."""
     raw = optional("GENOPS_APPROVERS") or ""
     return [user.strip() for user in raw.split(",") if user.strip()]
 

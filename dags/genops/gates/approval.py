@@ -60,8 +60,8 @@ def automatic_decision(why: str) -> ApprovalDecision:
 
 
 def timeout() -> timedelta:
-    """GENOPS_APPROVAL_TIMEOUT (read when the DAG is parsed; a bad value falls back to the default here and
-    fails the run's preflight, naming the setting)."""
+    """How long approvers have, GENOPS_APPROVAL_TIMEOUT (read when the DAG is parsed; a bad value falls back to
+    the default here and fails the run's preflight, naming the setting)."""
     try:
         return timedelta(seconds=config.duration_seconds("GENOPS_APPROVAL_TIMEOUT"))
     except config.InvalidSettingError:
@@ -147,7 +147,7 @@ def approval_gate(body, *, subject: str):
     """
     approvers = config.approvers()
     if not approvers:
-        return _automatic(body, "GENOPS_APPROVERS is empty")
+        return _automatic(body, "no approver is named in GENOPS_APPROVERS")
     if ApprovalOperator is None:
         return _automatic(body, "this Airflow has no human-in-the-loop operators (Airflow 3.1+); GENOPS_APPROVERS "
                           f"{approvers} were not asked")  # fmt: skip

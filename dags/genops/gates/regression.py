@@ -3,7 +3,7 @@
 A drop is how much worse the canary's score is than the baseline (below it; for a metric with an ideal value,
 such as verbosity, further from that value), in the metric's own units and as a fraction of its range
 (METRIC_RANGES). A fraction above GENOPS_REGRESSION_TOLERANCE is a regression. Each regression is logged as
-one `GENOPS_CANARY_REGRESSION {json}` line, the marker the canary alert policy matches
+one `CANARY_REGRESSION {json}` line, the marker the canary alert policy matches
 (terraform/modules/monitoring/alert_canary.tf).
 """
 
@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 
 from genops.core.config import METRIC_IDEAL, METRIC_RANGES
 
-LOG_MARKER = "GENOPS_CANARY_REGRESSION"  # terraform/modules/monitoring/catalogue.json log_markers.canary_regression
+LOG_MARKER = "CANARY_REGRESSION"  # terraform/modules/monitoring/catalogue.json log_markers.canary_regression
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def regression_decision(row: dict, baseline: dict[str, float], tolerance: float,
 
 
 def marker_lines(decision: RegressionDecision, *, dag_id: str, run_id: str) -> list[str]:
-    """One `GENOPS_CANARY_REGRESSION {json}` line per regressed metric (keys sorted)."""
+    """One `CANARY_REGRESSION {json}` line per regressed metric (keys sorted)."""
     return [
         f"{LOG_MARKER} "
         + json.dumps({**asdict(drop), "model": decision.model, "dag_id": dag_id, "run_id": run_id}, sort_keys=True)
