@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from genops.core.compat import ApprovalOperator
+from genops.core.hitl import ApprovalOperator
 from tests.conftest import DAGS_FOLDER
 from tests.dags.fakes import (
     REALISTIC_SUMMARY,

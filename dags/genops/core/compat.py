@@ -25,15 +25,7 @@ try:  # Airflow 3
 except ImportError:  # Airflow 2.11
     from airflow.utils.trigger_rule import TriggerRule
 
-# Human-in-the-loop operators (Airflow 3.1+, apache-airflow-providers-standard). On Airflow 2.11 the provider's
-# module raises AirflowOptionalProviderFeatureException on import: approval gates then stay automatic.
-try:
-    from airflow.providers.standard.operators.hitl import ApprovalOperator
-except (ImportError, AirflowException):
-    ApprovalOperator = None
-
 __all__ = [
-    "ApprovalOperator",
     "DAG",
     "AirflowException",
     "AirflowFailException",

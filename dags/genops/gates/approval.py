@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from genops.core import config
-from genops.core.compat import ApprovalOperator, Param, task
+from genops.core.compat import Param, task
+from genops.core.hitl import ApprovalOperator
 
 log = logging.getLogger(__name__)
 
