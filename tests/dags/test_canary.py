@@ -113,6 +113,10 @@ def test_a_retry_after_the_row_was_written_stores_one_row(run_canary, approved, 
     canary = [row for row in evaluation_rows(bigquery_standin) if row["model_config"] == "canary"]
     assert len(canary) == 1
     assert canary[0]["evaluation_id"].startswith("canary_evaluation/")
+    writes = [path for path, _ in bigquery_standin.requests if path.endswith("/tables/model_evaluations/insertAll")]
+    assert len(writes) == 1, (
+        "the retry found the row and wrote nothing (BigQuery's insertId de-duplication is best-effort)"
+    )
 
 
 def test_before_any_approval_the_configured_model_is_compared_with_the_configured_baseline(
