@@ -1,13 +1,16 @@
 """Lab 5 (Airflow DAG): the GenOps pipeline. Tune on new training data, evaluate the tuned model, and serve it
-only if it passes the metric gate (GENOPS_EVAL_THRESHOLDS) and the prompt passes the budget gate."""
+only if it passes the metric gate (GENOPS_EVAL_THRESHOLDS), the prompt passes the budget gate, and a person
+approves (GENOPS_APPROVERS); an approved, served model is recorded as the canary's baseline."""
 
 from __future__ import annotations
 
 import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
 
+from genops.core import config
 from genops.core.compat import get_current_context, task
 from genops.core.dag_factory import lab_dag
 from genops.evaluation.scoring import EVAL_GENERATION_PROFILE, EVALUATED_METRICS
+from genops.gates.approval import approval_gate
 from genops.gates.tasks import meets_thresholds, preflight, within_budget, within_daily_budget
 from genops.gemini import tasks as gemini
 from genops.gemini.prompts import SUMMARY_INSTRUCTION, build_prompt
@@ -22,11 +25,23 @@ ARTICLE = (
 )
 PROMPT = build_prompt(SUMMARY_INSTRUCTION, ARTICLE)
 
+DOC = """
+Training data -> validate -> tune (reschedule sensor) -> evaluate the tuned model -> metric gate -> count tokens
+-> budget gate -> **approval** -> generate with the tuned endpoint -> record it as the served baseline.
+
+**Approval.** With `GENOPS_APPROVERS` set (Airflow user ids), `approve_serving` waits for one of them to answer in
+the UI (Browse > Required Actions, or the task's Required Actions tab) or through the REST API. Reject, or no
+answer within `GENOPS_APPROVAL_TIMEOUT`, skips serving; the decision (who, when, option, comment) is the task's
+XCom "decision". With `GENOPS_APPROVERS` empty the gate approves automatically. **On Airflow 2.11 the gate is
+always automatic**: human-in-the-loop operators need Airflow 3.1+. See docs/approval-and-canary.md.
+"""
+
 with lab_dag(
     "genops_pipeline",
     description="Training data -> validate -> tune (reschedule sensor) -> evaluate the tuned model -> metric gate "
-    "-> count tokens -> budget gate -> generate with the tuned endpoint.",
-    tags=["lab", "pipeline", "tuning", "evaluation"],
+    "-> count tokens -> budget gate -> approval -> generate with the tuned endpoint -> record the served baseline.",
+    doc_md=DOC,
+    tags=["lab", "pipeline", "tuning", "evaluation", "approval"],
 ) as dag:
     settings = preflight(
         settings=[
@@ -35,6 +50,8 @@ with lab_dag(
             "GENOPS_EVAL_CONCURRENCY",
             "GENOPS_EXPERIMENT_NAME",
             "GENOPS_TOKEN_BUDGET",
+            "GENOPS_APPROVERS",
+            "GENOPS_APPROVAL_TIMEOUT",
         ],
         produced_metrics=list(EVALUATED_METRICS),
     )
@@ -54,10 +71,44 @@ with lab_dag(
             try_number=context["ti"].try_number,
         )
 
+    @task
+    def approval_request(row: dict, total_tokens: int | None, endpoint: str) -> str:
+        """The approver's view of this run: metrics and thresholds, tokens and budget, spend, model and base."""
+        from genops.gates import approval, baseline
+        from genops.usage import bigquery
+
+        context = get_current_context()
+        return approval.approval_body(
+            model=endpoint,
+            base_model=config.get("GENOPS_TUNING_SOURCE_MODEL"),
+            row=row,
+            thresholds=config.eval_thresholds(),
+            total_tokens=total_tokens,
+            token_budget=config.get_int("GENOPS_TOKEN_BUDGET"),
+            run_spend=bigquery.run_total(bigquery.table_fqn(), context["dag"].dag_id, context["run_id"]),
+            project=config.get("GENOPS_PROJECT_ID"),
+            table=baseline.table_fqn(),
+            approval_timeout=approval.timeout(),
+        )
+
+    @task
+    def record_served_baseline(row: dict) -> dict:
+        """Record the approved, served model and its scores as the baseline the canary compares with."""
+        from genops.gates import baseline
+
+        context = get_current_context()
+        served = baseline.served_row(row, dag_id=context["dag"].dag_id, run_id=context["run_id"])
+        written = baseline.store_once(served)
+        print(f"Served baseline {served['evaluation_id']} ({served['model']}): {'recorded' if written else 'stored'}")
+        return served
+
     count_tokens = gemini.count_tokens("count_tokens", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint)
     generate = gemini.generate_content("generate", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint)
 
     evaluation = evaluate_tuned_model(tuned_endpoint)
     within_daily_budget() >> evaluation  # the evaluation's answers are the first Gemini spend
     meets_thresholds(evaluation) >> count_tokens
-    within_budget(count_tokens) >> generate
+    request = approval_request(evaluation, count_tokens, tuned_endpoint)
+    within_budget(count_tokens) >> request
+    approval = approval_gate(request, subject="Serve the tuned model of this run?")
+    approval >> generate >> record_served_baseline(evaluation)

@@ -110,6 +110,11 @@ module "composer" {
     usage_table              = module.bigquery.usage_table_id
     daily_token_budget       = var.genops_daily_token_budget
     daily_cost_budget_usd    = var.genops_daily_cost_budget_usd
+    approvers                = var.genops_approvers
+    approval_timeout         = var.genops_approval_timeout
+    regression_tolerance     = var.genops_regression_tolerance
+    canary_schedule          = var.genops_canary_schedule
+    canary_baseline          = var.genops_canary_baseline
   }
 }
 

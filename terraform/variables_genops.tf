@@ -1,6 +1,55 @@
 # Settings the DAGs read as GENOPS_ environment variables. Defaults equal those in
 # dags/genops/core/config.py SETTINGS (tests/terraform/test_genops_contract.py checks it).
 
+variable "genops_approval_timeout" {
+  type        = string
+  description = "How long approvers have to answer before genops_pipeline rejects (GENOPS_APPROVAL_TIMEOUT): <n>s, <n>m, <n>h or <n>d."
+  default     = "72h"
+
+  validation {
+    condition     = can(regex("^[1-9][0-9]*[smhd]$", var.genops_approval_timeout))
+    error_message = "genops_approval_timeout must be a duration such as \"30m\", \"72h\" or \"7d\"."
+  }
+}
+
+variable "genops_approvers" {
+  type        = string
+  description = "Comma-separated Airflow user ids who approve a tuned model before genops_pipeline serves it (GENOPS_APPROVERS, Airflow 3.1+); \"\" (default): serving is approved automatically once the gates pass."
+  default     = ""
+
+  validation {
+    condition     = can(regex("^[^\\s,]*(,\\s*[^\\s,]+)*$", var.genops_approvers))
+    error_message = "genops_approvers must be \"\" or Airflow user ids separated by commas, none with spaces inside, e.g. \"ada,grace\"."
+  }
+}
+
+variable "genops_canary_baseline" {
+  type        = string
+  description = "JSON object of baseline mean score per metric the canary compares GENOPS_FLASH_MODEL with while no approval has recorded one (GENOPS_CANARY_BASELINE); \"\" (default): nothing is compared until a model is approved."
+  default     = ""
+
+  validation {
+    condition     = var.genops_canary_baseline == "" || can(keys(jsondecode(var.genops_canary_baseline)))
+    error_message = "genops_canary_baseline must be \"\" or a JSON object of metric -> score, e.g. {\"rouge_l_sum\": 0.3}."
+  }
+
+  validation {
+    condition     = var.genops_canary_baseline == "" || alltrue([for metric in try(keys(jsondecode(var.genops_canary_baseline)), []) : contains(keys(local.metric_ranges), metric)])
+    error_message = "genops_canary_baseline names an unknown metric; use only: ${join(", ", sort(keys(local.metric_ranges)))}."
+  }
+}
+
+variable "genops_canary_schedule" {
+  type        = string
+  description = "Cron schedule (UTC) of the canary_evaluation DAG (GENOPS_CANARY_SCHEDULE)."
+  default     = "0 6 * * *"
+
+  validation {
+    condition     = length(split(" ", trimspace(var.genops_canary_schedule))) == 5
+    error_message = "genops_canary_schedule must be a five-field cron expression, e.g. \"0 6 * * *\"."
+  }
+}
+
 variable "genops_comparison_metric" {
   type        = string
   description = "Metric that picks the best configuration in the model_comparison DAG (GENOPS_COMPARISON_METRIC)."
@@ -81,6 +130,17 @@ variable "genops_pro_model" {
   validation {
     condition     = can(regex("^\\S+$", var.genops_pro_model))
     error_message = "genops_pro_model must be a model name without spaces, e.g. \"gemini-2.5-pro\"."
+  }
+}
+
+variable "genops_regression_tolerance" {
+  type        = number
+  description = "Largest drop of a metric below its baseline the canary accepts, as a fraction of the metric's range (GENOPS_REGRESSION_TOLERANCE), 0 to 1."
+  default     = 0.05
+
+  validation {
+    condition     = var.genops_regression_tolerance >= 0 && var.genops_regression_tolerance <= 1
+    error_message = "genops_regression_tolerance must be a number from 0 to 1, e.g. 0.05."
   }
 }
 

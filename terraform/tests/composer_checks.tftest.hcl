@@ -29,6 +29,8 @@ variables {
     samples_prefix    = "samples", feedback_table = "f", video_scenes_table = "v", insights_source_table = ""
     search_data_store = "", airflow_api_url = "", translation_language = "Spanish"
     usage_table       = "gemini_usage", daily_token_budget = "", daily_cost_budget_usd = ""
+    approvers         = "", approval_timeout = "72h", regression_tolerance = 0.05, canary_schedule = "0 6 * * *"
+    canary_baseline   = ""
   }
 }
 

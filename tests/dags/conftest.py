@@ -20,6 +20,7 @@ EXPECTED_DAG_IDS = {
     "supervised_fine_tuning",
     "genops_pipeline",
     "model_comparison",
+    "canary_evaluation",
 }
 EXPECTED_DAG_IDS |= SAMPLE_DAG_IDS  # dags/samples
 
@@ -170,6 +171,9 @@ def bigquery_standin(monkeypatch):
     standin = BigQueryStandIn(tokens=credentials.issued).start()
     standin.create_dataset(project, dataset, TEST_SETTINGS["GENOPS_REGION"])
     table = standin.create_table(project, dataset, table_id, schema())
+    from genops.evaluation import results
+
+    standin.create_table(project, dataset, "model_evaluations", list(results.schema()))  # GENOPS_BQ_TABLE
 
     def client(what: str):
         from google.api_core.client_options import ClientOptions

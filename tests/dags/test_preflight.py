@@ -109,6 +109,7 @@ LAB_DAGS_THAT_SPEND = (
     "run_evaluation",
     "model_comparison",
     "genops_pipeline",
+    "canary_evaluation",
 )
 
 

@@ -42,7 +42,7 @@ RUN_SECONDS = 420
 STOP_SECONDS = 60
 TOTAL_SECONDS = 780  # an upper bound that stops a hung run (SIGALRM); a healthy run takes a few minutes
 
-LAB_DAGS = tuple(sorted(EXPECTED_DAG_IDS - SAMPLE_DAG_IDS))  # the six lab DAGs
+LAB_DAGS = tuple(sorted(EXPECTED_DAG_IDS - SAMPLE_DAG_IDS))  # the lab DAGs
 # The samples that need no service outside the stand-ins (enhanced_logging fails by design); started paused, the
 # test unpauses them. Their inputs are staged with gcloud (scripts/data/stage_samples.sh): without it they are skipped.
 GREEN_SAMPLES = (
@@ -70,7 +70,7 @@ def expected_dag_ids() -> set[str]:
 
 class Api:
     def __init__(self, url: str, login: list[str] | None):
-        self.url, self.token = url, None
+        self.url, self.token, self.user = url, None, login[0] if login else None
         if login:
             self.token = self.call("POST", "/auth/token", {"username": login[0], "password": login[1]})["access_token"]
 
@@ -190,7 +190,28 @@ def _stop_postgres(state: Path) -> None:
 
 @pytest.fixture(scope="module")
 def api(stack):
-    return Api(stack["url"], stack["login"])
+    api = Api(stack["url"], stack["login"])
+    api.approved = False
+    return api
+
+
+APPROVAL_TASK = "approve_serving"
+
+
+def answer_approval(api, run_id: str, option: str, comment: str) -> bool:
+    """Answer genops_pipeline's approval request through the REST API as an approver does, once it is asked;
+    False while the request does not exist yet."""
+    path = f"{run_path('genops_pipeline', run_id)}/taskInstances/{APPROVAL_TASK}/-1/hitlDetails"
+    try:
+        asked = api.call("GET", path)
+    except AssertionError as err:
+        if "HTTP 404" in str(err):
+            return False
+        raise
+    assert asked["options"] == ["Approve", "Reject"] and "Serve tuned model" in asked["body"], asked
+    answer = api.call("PATCH", path, {"chosen_options": [option], "params_input": {"comment": comment}})
+    assert answer["chosen_options"] == [option] and answer["responded_by"]["name"] == api.user, answer
+    return True
 
 
 def test_every_dag_is_loaded_with_no_import_errors(stack, api):
@@ -248,6 +269,8 @@ def lab_runs(stack, api):
         states = {d: api.call("GET", run_path(d, r))["state"] for d, r in runs.items()}
         if all(state in ("success", "failed") for state in states.values()):
             break
+        if not api.approved:  # local.env.example names `admin` in GENOPS_APPROVERS: the pipeline waits for them
+            api.approved = answer_approval(api, runs["genops_pipeline"], "Approve", "e2e: metrics look right")
         assert time.monotonic() - started < RUN_SECONDS, f"runs not finished in {RUN_SECONDS} s: {states}"
         time.sleep(3)
     result = {}
@@ -256,7 +279,7 @@ def lab_runs(stack, api):
         tasks = {ti["task_id"] + (f"[{ti['map_index']}]" if ti["map_index"] >= 0 else ""): ti["state"] for ti in tis}
         result[dag_id] = (run_id, states[dag_id], tasks)
     seconds = time.monotonic() - started
-    print(f"\n{len(runs)} DAG runs (six lab DAGs, {len(samples)} samples) finished in {seconds:.0f} s")
+    print(f"\n{len(runs)} DAG runs ({len(LAB_DAGS)} lab DAGs, {len(samples)} samples) finished in {seconds:.0f} s")
     return result
 
 
@@ -313,6 +336,52 @@ def test_pipeline_tunes_a_model_and_generates_with_its_endpoint(stack, api, lab_
     assert tasks["generate"] == "success", "the gates let the tuned model through (else: see their decisions)"
     served = json.load(urllib.request.urlopen(stack["cloud_urls"]["vertex"] + "/_admin/requests", timeout=10))
     assert any(r["path"].endswith(f"{endpoint}:generateContent") and r["status"] == 200 for r in served), endpoint
+
+
+def served_rows(stack) -> list[dict]:
+    """The `served` rows of model_evaluations: what approvals recorded as served (the canary's baselines)."""
+    from google.cloud import bigquery
+
+    with emulated_clients(stack) as settings:
+        table = f"{settings['GENOPS_PROJECT_ID']}.{settings.get('GENOPS_BQ_DATASET', 'genops')}.model_evaluations"
+        return [dict(r.items()) for r in bigquery.Client().list_rows(table) if r["model_config"] == "served"]
+
+
+def test_the_approved_pipeline_run_serves_and_records_its_model(stack, api, lab_runs):
+    run_id, state, tasks = lab_runs["genops_pipeline"]
+    assert state == "success"
+    decision = xcom(api, "genops_pipeline", run_id, APPROVAL_TASK, "decision")
+    assert (decision["option"], decision["by"], decision["comment"]) == ("Approve", api.user, "e2e: metrics look right")
+    assert tasks["generate"] == tasks["record_served_baseline"] == "success"
+    endpoint = xcom(api, "genops_pipeline", run_id, "tuning.wait_for_tuning_job", "tuned_model_endpoint_name")
+    assert [(r["run_id"], r["model"]) for r in served_rows(stack)] == [(run_id, endpoint)]
+
+
+def test_a_rejected_model_never_reaches_serving(stack, api, lab_runs):
+    run_id = api.call("POST", "/api/v2/dags/genops_pipeline/dagRuns", {"logical_date": None})["dag_run_id"]
+    started = time.monotonic()
+    answered = False
+    while (state := api.call("GET", run_path("genops_pipeline", run_id))["state"]) not in ("success", "failed"):
+        assert time.monotonic() - started < RUN_SECONDS, f"the rejected run did not finish in {RUN_SECONDS} s"
+        answered = answered or answer_approval(api, run_id, "Reject", "e2e: not this one")
+        time.sleep(3)
+    assert answered and state == "success"
+    tis = api.call("GET", f"{run_path('genops_pipeline', run_id)}/taskInstances?limit=100")["task_instances"]
+    tasks = {ti["task_id"]: ti["state"] for ti in tis}
+    assert (tasks[APPROVAL_TASK], tasks["generate"], tasks["record_served_baseline"]) == (
+        "success",
+        "skipped",
+        "skipped",
+    )
+    decision = xcom(api, "genops_pipeline", run_id, APPROVAL_TASK, "decision")
+    assert (decision["passed"], decision["option"], decision["by"]) == (False, "Reject", api.user)
+    endpoint = xcom(api, "genops_pipeline", run_id, "tuning.wait_for_tuning_job", "tuned_model_endpoint_name")
+    served = json.load(urllib.request.urlopen(stack["cloud_urls"]["vertex"] + "/_admin/requests", timeout=10))
+    from genops.gemini.prompts import load_eval_dataset
+
+    calls = [r for r in served if r["path"].endswith(f"{endpoint}:generateContent")]
+    assert len(calls) == len(load_eval_dataset()), "the rejected model answered its evaluation only, never served"
+    assert run_id not in {r["run_id"] for r in served_rows(stack)}
 
 
 def test_fine_tuning_publishes_the_tuned_model(api, lab_runs):

@@ -269,7 +269,7 @@ def test_the_ledgers_daily_total_sums_that_utc_day_only(cloud, ledger):
 
 
 def test_any_other_query_or_parameter_is_refused_not_answered(cloud, ledger):
-    with pytest.raises(exceptions.MethodNotImplemented, match="only the usage ledger's daily-total query"):
+    with pytest.raises(exceptions.MethodNotImplemented, match="only the DAGs' own queries"):
         client().query_and_wait(f"SELECT COUNT(*) FROM `{ledger}`")
     with pytest.raises(exceptions.BadRequest, match="No matching signature"):
         daily_total(ledger, "2026-11-30", kind="STRING")

@@ -116,10 +116,26 @@ def build_failure_lines() -> list[tuple[str, dict[str, str]]]:
     return [('ERROR: build step 6 "gcr.io/google.com/cloudsdktool/google-cloud-cli" failed: step exited with 1', {})]
 
 
+def canary_regression_lines() -> list[tuple[str, dict[str, str]]]:
+    """The canary's regression line for a decision with one metric below its baseline beyond the tolerance."""
+    from genops.gates.regression import marker_lines, regression_decision
+
+    model = "projects/acme-genops-dev/locations/us-central1/endpoints/123"
+    decision = regression_decision(
+        {"summarization_quality": 3.1, "rouge_l_sum": 0.31},
+        {"summarization_quality": 3.9, "rouge_l_sum": 0.3},
+        0.05,
+        model=model,
+    )
+    lines = marker_lines(decision, dag_id="canary_evaluation", run_id="scheduled__2026-12-07T06:00:00+00:00")
+    return [(line, {"metric": "summarization_quality", "model": model}) for line in lines]
+
+
 PRODUCERS = {
     "tuning_job_ended_badly": tuning_failure_lines,
     "gemini_usage": usage_lines,
     "build_failed": build_failure_lines,
+    "canary_regression": canary_regression_lines,
 }
 
 

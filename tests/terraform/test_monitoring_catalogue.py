@@ -16,7 +16,7 @@ from tests.terraform.hcl_tree import REPO, TERRAFORM
 
 MODULE = TERRAFORM / "modules" / "monitoring"
 CATALOGUE = json.loads((MODULE / "catalogue.json").read_text())
-SOURCES = [MODULE / "main.tf", MODULE / "dashboard.json.tftpl"]
+SOURCES = [*sorted(MODULE.glob("*.tf")), MODULE / "dashboard.json.tftpl"]
 METRIC_TYPE = re.compile(r"[a-z]+\.googleapis\.com/[A-Za-z0-9_/]+")
 GOOGLE_DOCS = ("https://cloud.google.com/",)
 

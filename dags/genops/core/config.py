@@ -51,6 +51,10 @@ METRIC_RANGES: dict[str, tuple[float, float]] = {
     "rouge_l_sum": (0.0, 1.0),
 }
 
+# Higher is better for every metric but these, whose best score is the value given (verbosity: 0, neither
+# terse nor wordy).
+METRIC_IDEAL: dict[str, float] = {"verbosity": 0.0}
+
 EVAL_CONCURRENCY_MAX = 64  # GENOPS_EVAL_CONCURRENCY's upper bound (Terraform validates the same range)
 
 _DEFAULT_THRESHOLDS = {"summarization_quality": 3.0, "groundedness": 0.7, "rouge_l_sum": 0.2}
@@ -140,6 +144,35 @@ SETTINGS: dict[str, Setting] = {
             "empty: no daily cost limit.",
             "",
         ),
+        # Approval before serving (genops_pipeline) and the canary of what is served (canary_evaluation).
+        Setting(
+            "GENOPS_APPROVERS",
+            "Optional: comma-separated Airflow user ids who approve a tuned model before genops_pipeline serves it "
+            "(Airflow 3.1+ human-in-the-loop); empty serves automatically once the gates pass.",
+            "",
+        ),
+        Setting(
+            "GENOPS_APPROVAL_TIMEOUT",
+            "How long approvers have to answer, <n>s, <n>m, <n>h or <n>d; no answer in time rejects.",
+            "72h",
+        ),
+        Setting(
+            "GENOPS_REGRESSION_TOLERANCE",
+            "Largest drop of a metric below its baseline the canary accepts, as a fraction of the metric's "
+            "range (0 to 1; 0.05 on summarization_quality's 1-5 is 0.2 points).",
+            "0.05",
+        ),
+        Setting(
+            "GENOPS_CANARY_SCHEDULE",
+            "Cron schedule (UTC) of the canary_evaluation DAG that evaluates the served model.",
+            "0 6 * * *",
+        ),
+        Setting(
+            "GENOPS_CANARY_BASELINE",
+            "Optional: JSON object metric -> baseline mean score, used while no approval has recorded a "
+            "baseline (GENOPS_FLASH_MODEL is then the served model); empty: compare nothing until one is approved.",
+            "",
+        ),
     )
 }
 
@@ -227,6 +260,61 @@ def eval_thresholds() -> dict[str, float]:
             raise InvalidSettingError(f"{name}[{metric!r}]={value!r} must be a number from {low} to {high}.")
         thresholds[metric] = float(value)
     return thresholds
+
+
+def approvers() -> list[str]:
+    """The Airflow user ids GENOPS_APPROVERS lists (empty: serving is approved automatically)."""
+    raw = optional("GENOPS_APPROVERS") or ""
+    return [user.strip() for user in raw.split(",") if user.strip()]
+
+
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration_seconds(name: str) -> int:
+    """A duration setting (`<n>s`, `<n>m`, `<n>h` or `<n>d`, n >= 1) in seconds."""
+    return parse_duration(name, get(name))
+
+
+def parse_duration(name: str, raw: str) -> int:
+    number, unit = raw[:-1], raw[-1:]
+    if unit not in _DURATION_UNITS or not number.isdigit() or int(number) < 1:
+        raise InvalidSettingError(f"{name}={raw!r} is not a duration; set e.g. 30m, 72h or 7d.")
+    return int(number) * _DURATION_UNITS[unit]
+
+
+def fraction(name: str) -> float:
+    """A setting that is a number from 0 to 1."""
+    raw = get(name)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InvalidSettingError(f"{name}={raw!r} is not a number; set a number from 0 to 1, e.g. 0.05.") from None
+    if not 0 <= value <= 1:
+        raise InvalidSettingError(f"{name}={raw!r} is out of range; set a number from 0 to 1, e.g. 0.05.")
+    return value
+
+
+def metric_scores(name: str) -> dict[str, float]:
+    """A JSON object setting of metric -> mean score, each metric known and each score in its range ({} if unset)."""
+    raw = optional(name)
+    if raw is None:
+        return {}
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise InvalidSettingError(f'{name} is not valid JSON ({err}); use e.g. {{"rouge_l_sum": 0.2}}.') from None
+    if not isinstance(parsed, dict) or not parsed:
+        raise InvalidSettingError(f'{name} must be a non-empty JSON object, e.g. {{"rouge_l_sum": 0.2}}.')
+    scores: dict[str, float] = {}
+    for metric, value in parsed.items():
+        if metric not in METRIC_RANGES:
+            raise InvalidSettingError(f"{name} names unknown metric {metric!r}; use one of {sorted(METRIC_RANGES)}.")
+        low, high = METRIC_RANGES[metric]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            raise InvalidSettingError(f"{name}[{metric!r}]={value!r} must be a number from {low} to {high}.")
+        scores[metric] = float(value)
+    return scores
 
 
 def templated(name: str) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
+from genops.core.config import METRIC_IDEAL
 from genops.core.naming import object_segment
 from genops.evaluation.results import InvalidResultError, validate_row
 
 REPORT_FILE = "model_evaluations.jsonl"
-# Higher is better for every metric but verbosity, whose best score is 0 (neither terse nor wordy).
-IDEAL_SCORE = {"verbosity": 0.0}
+IDEAL_SCORE = METRIC_IDEAL
 
 
 def report_object(prefix: str, dag_id: str, run_id: str) -> str:

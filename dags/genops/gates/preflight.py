@@ -89,6 +89,14 @@ CHECKS: dict[str, Callable[[frozenset[str]], str | None]] = {
         config.get_int("GENOPS_EVAL_CONCURRENCY", minimum=1, maximum=config.EVAL_CONCURRENCY_MAX) and None
     ),
     "GENOPS_EXPERIMENT_NAME": _experiment_name,
+    "GENOPS_APPROVERS": lambda produced: (
+        "list Airflow user ids separated by commas, none with spaces inside"
+        if any(any(ch.isspace() for ch in user) for user in config.approvers())
+        else None
+    ),
+    "GENOPS_APPROVAL_TIMEOUT": lambda produced: config.duration_seconds("GENOPS_APPROVAL_TIMEOUT") and None,
+    "GENOPS_REGRESSION_TOLERANCE": lambda produced: config.fraction("GENOPS_REGRESSION_TOLERANCE") and None,
+    "GENOPS_CANARY_BASELINE": lambda produced: config.metric_scores("GENOPS_CANARY_BASELINE") and None,
     **{name: _model_name(name) for name in MODEL_SETTINGS},
 }
 

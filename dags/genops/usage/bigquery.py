@@ -76,3 +76,36 @@ def daily_total(table: str, day: date) -> dict:
         "unpriced_calls": int(row["unpriced_calls"] or 0),
         "calls": int(row["calls"] or 0),
     }
+
+
+RUN_TOTAL_SQL = """
+SELECT
+  COALESCE(SUM(total_tokens), 0) AS total_tokens,
+  SUM(estimated_cost_usd) AS cost_usd,
+  COUNT(*) AS calls
+FROM `{table}`
+WHERE dag_id = @dag_id AND run_id = @run_id
+""".strip()
+
+
+def run_total(table: str, dag_id: str, run_id: str) -> dict:
+    """Tokens, estimated USD (None when no call was priced) and calls of one DAG run, as written so far."""
+    from google.cloud import bigquery
+
+    job_config = bigquery.QueryJobConfig(
+        query_parameters=[
+            bigquery.ScalarQueryParameter("dag_id", "STRING", dag_id),
+            bigquery.ScalarQueryParameter("run_id", "STRING", run_id),
+        ],
+        use_legacy_sql=False,
+    )
+    (row,) = list(
+        client(f"reading the Gemini spend of run {run_id} from {table}").query_and_wait(
+            RUN_TOTAL_SQL.format(table=table), job_config=job_config
+        )
+    )
+    return {
+        "total_tokens": int(row["total_tokens"] or 0),
+        "cost_usd": None if row["cost_usd"] is None else float(row["cost_usd"]),
+        "calls": int(row["calls"] or 0),
+    }

@@ -21,9 +21,11 @@ What it serves, as the real API does (paths under /bigquery/v2):
   document, every row against the table schema as a load checks it (a bad row is an `insertErrors` entry and,
   without `skipInvalidRows`, no row of the request is written), and a repeated `insertId` is dropped
   (BigQuery's best-effort de-duplication, what makes the ledger's retried write safe).
-- `jobs.query` for ONE query shape only: the usage ledger's daily total (`DAILY_TOTAL_SQL` in
+- `jobs.query` for the DAGs' own query shapes only (QUERIES): the usage ledger's daily total (`DAILY_TOTAL_SQL` in
   dags/genops/usage/bigquery.py: token and cost sums of one table's rows whose `DATE(called_at)` is a named DATE
-  parameter), matched whitespace-insensitively and computed over the stored rows. Any other SQL, legacy SQL or
+  parameter) and one run's total, the newest model_evaluations row of a configuration and whether an evaluation
+  row is stored (dags/genops/gates/baseline.py), each matched whitespace-insensitively and computed over the
+  stored rows. Any other SQL, legacy SQL or
   a parameter of another type or name is refused with BigQuery's error (501 for SQL this stand-in cannot run,
   400 for a bad parameter), never answered with a made-up result.
 
@@ -307,6 +309,112 @@ def _date_parameter(body: dict, name: str) -> dt.date:
         raise BigQueryError(400, "invalidQuery", f"Invalid DATE value for parameter '{name}': {value!r}") from None
 
 
+def _scalar_parameter(body: dict, name: str, kind: str) -> str:
+    """The value of the named `kind` query parameter `name`, or BigQuery's 400 for what is wrong with it."""
+    parameters = body.get("queryParameters") or []
+    if body.get("parameterMode") != "NAMED":
+        raise BigQueryError(400, "invalidQuery", f"Query parameter '{name}' not found at [1:1]: NAMED mode required")
+    given = [p for p in parameters if p.get("name") == name]
+    if not given:
+        raise BigQueryError(400, "invalidQuery", f"Query parameter '{name}' not found")
+    given_kind = (given[0].get("parameterType") or {}).get("type")
+    if given_kind != kind:
+        raise BigQueryError(
+            400, "invalidQuery", f"No matching signature for operator = for argument types: {kind}, {given_kind}"
+        )
+    value = (given[0].get("parameterValue") or {}).get("value")
+    if not isinstance(value, str):
+        raise BigQueryError(400, "invalidQuery", f"Invalid {kind} value for parameter '{name}': {value!r}")
+    return value
+
+
+def _shape(sql: str, *parameters: str) -> re.Pattern:
+    """A query shape: `sql` with TABLE and each named parameter as capture groups, whitespace collapsed."""
+    pattern = re.escape(" ".join(sql.split())).replace("TABLE", r"(?P<table>[A-Za-z0-9_.-]+)")
+    for parameter in parameters:
+        pattern = pattern.replace(parameter.upper(), rf"(?P<{parameter}>[A-Za-z_][A-Za-z0-9_]*)")
+    return re.compile(pattern)
+
+
+def _require_columns(table: Table, *names: str) -> None:
+    known = {f["name"] for f in table.schema}
+    for name in names:
+        if name not in known:
+            raise BigQueryError(400, "invalidQuery", f"Unrecognized name: {name}")
+
+
+def _daily_total(standin, table: Table, match: re.Match, body: dict):
+    day = _date_parameter(body, match["parameter"])
+    _require_columns(table, "called_at", "total_tokens", "estimated_cost_usd")
+    rows = [r for r in table.rows if dt.datetime.fromtimestamp(r["called_at"], dt.UTC).date() == day]
+    return _totals(rows, unpriced=True)
+
+
+def _totals(rows: list[dict], *, unpriced: bool):
+    priced = [r["estimated_cost_usd"] for r in rows if r["estimated_cost_usd"] is not None]
+    result = {
+        "total_tokens": sum(r["total_tokens"] for r in rows),
+        "cost_usd": sum(priced) if priced else None,
+        **(
+            {"unpriced_calls": sum(1 for r in rows if r["estimated_cost_usd"] is None and r["total_tokens"] > 0)}
+            if unpriced
+            else {}
+        ),
+        "calls": len(rows),
+    }
+    fields = [
+        {"name": name, "type": "FLOAT" if name == "cost_usd" else "INTEGER", "mode": "NULLABLE"} for name in result
+    ]
+    return fields, [result]
+
+
+def _run_total(standin, table: Table, match: re.Match, body: dict):
+    dag_id = _scalar_parameter(body, match["dag"], "STRING")
+    run_id = _scalar_parameter(body, match["run"], "STRING")
+    _require_columns(table, "dag_id", "run_id", "total_tokens", "estimated_cost_usd")
+    return _totals([r for r in table.rows if r["dag_id"] == dag_id and r["run_id"] == run_id], unpriced=False)
+
+
+def _latest_of_config(standin, table: Table, match: re.Match, body: dict):
+    model_config = _scalar_parameter(body, match["config"], "STRING")
+    _require_columns(table, "model_config", "evaluated_at")
+    rows = sorted((r for r in table.rows if r["model_config"] == model_config), key=lambda r: r["evaluated_at"])
+    return table.schema, rows[-1:]
+
+
+def _rows_with_id(standin, table: Table, match: re.Match, body: dict):
+    evaluation_id = _scalar_parameter(body, match["id"], "STRING")
+    _require_columns(table, "evaluation_id")
+    count = sum(1 for r in table.rows if r["evaluation_id"] == evaluation_id)
+    return [{"name": "row_count", "type": "INTEGER", "mode": "NULLABLE"}], [{"row_count": count}]
+
+
+# The queries the DAGs send, each answered over the stored rows. Any other SQL is refused (501).
+QUERIES = [
+    (DAILY_TOTAL, _daily_total),
+    (
+        # genops.usage.bigquery RUN_TOTAL_SQL: one DAG run's spend.
+        _shape(
+            "SELECT COALESCE(SUM(total_tokens), 0) AS total_tokens, SUM(estimated_cost_usd) AS cost_usd, "
+            "COUNT(*) AS calls FROM `TABLE` WHERE dag_id = @DAG AND run_id = @RUN",
+            "dag",
+            "run",
+        ),
+        _run_total,
+    ),
+    (
+        # genops.gates.baseline LATEST_SQL: the newest model_evaluations row of one configuration.
+        _shape("SELECT * FROM `TABLE` WHERE model_config = @CONFIG ORDER BY evaluated_at DESC LIMIT 1", "config"),
+        _latest_of_config,
+    ),
+    (
+        # genops.gates.baseline ROWS_WITH_ID_SQL: is this evaluation row stored already?
+        _shape("SELECT COUNT(*) AS row_count FROM `TABLE` WHERE evaluation_id = @ID", "id"),
+        _rows_with_id,
+    ),
+]
+
+
 # --- the service ------------------------------------------------------------------------------------------
 
 
@@ -508,22 +616,22 @@ class BigQueryStandIn(StandIn):
         return answer
 
     def _query(self, request: Request):
-        """jobs.query, for the usage ledger's daily total only (see DAILY_TOTAL below)."""
+        """jobs.query, for the few query shapes the DAGs send (QUERIES below), computed over the stored rows."""
         project = request.params["project"]
         body = request.json()
         check_body(body, "QueryRequest", "request")
         if body.get("useLegacySql", True) is not False:
             raise BigQueryError(501, "notImplemented", "the local BigQuery stand-in runs standard SQL only")
         sql = " ".join((body.get("query") or "").split())
-        match = DAILY_TOTAL.fullmatch(sql)
-        if match is None:
+        found = [(match, answer) for shape, answer in QUERIES if (match := shape.fullmatch(sql)) is not None]
+        if not found:
             raise BigQueryError(
                 501,
                 "notImplemented",
-                "the local BigQuery stand-in answers only the usage ledger's daily-total query "
-                f"(dags/genops/usage/bigquery.py DAILY_TOTAL_SQL), not: {sql[:200]}",
+                "the local BigQuery stand-in answers only the DAGs' own queries (QUERIES in "
+                f"scripts/local/cloud/bigquery.py), not: {sql[:200]}",
             )
-        day = _date_parameter(body, match["parameter"])
+        ((match, answer),) = found
         parts = match["table"].split(".")
         if len(parts) == 2:
             parts.insert(0, project)
@@ -535,17 +643,8 @@ class BigQueryStandIn(StandIn):
             )
         with self._state:
             table = self._table(*parts)
-            rows = [r for r in table.rows if dt.datetime.fromtimestamp(r["called_at"], dt.UTC).date() == day]
-        priced = [r["estimated_cost_usd"] for r in rows if r["estimated_cost_usd"] is not None]
-        result = {
-            "total_tokens": sum(r["total_tokens"] for r in rows),
-            "cost_usd": sum(priced) if priced else None,
-            "unpriced_calls": sum(1 for r in rows if r["estimated_cost_usd"] is None and r["total_tokens"] > 0),
-            "calls": len(rows),
-        }
-        fields = [
-            {"name": name, "type": "FLOAT" if name == "cost_usd" else "INTEGER", "mode": "NULLABLE"} for name in result
-        ]
+            fields, rows = answer(self, table, match, body)
+        int64 = bool((body.get("formatOptions") or {}).get("useInt64Timestamp"))  # the client asks for it
         location = body.get("location") or table.location
         job_id = f"job_{uuid.uuid4().hex}"
         reference = {"projectId": project, "jobId": job_id, "location": location}
@@ -563,8 +662,8 @@ class BigQueryStandIn(StandIn):
             "jobComplete": True,
             "jobReference": reference,
             "schema": {"fields": fields},
-            "rows": [{"f": [{"v": encode_cell(result[f["name"]], f, False)} for f in fields]}],
-            "totalRows": "1",
+            "rows": [{"f": [{"v": encode_cell(row[f["name"]], f, int64)} for f in fields]} for row in rows],
+            "totalRows": str(len(rows)),
             "totalBytesProcessed": "0",
             "cacheHit": False,
         }

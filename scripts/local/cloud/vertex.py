@@ -13,6 +13,11 @@ Served, under /v1 and /v1beta1 (the SDKs use both):
 - `projects/*/locations/*:evaluateInstances` (exact match, BLEU, ROUGE, pointwise); see vertex_eval.
 - the metadata store calls of experiment tracking; see vertex_metadata.
 
+A model's answers can be degraded, as when an auto-updated alias moves or an endpoint is redeployed: every
+generateContent of that model then answers DEGRADED_ANSWER. Name it (a tuned endpoint's resource name, a publisher
+model id, or its last path segment) in `degrade()`, with POST /_admin/degrade {"model": ..., "degraded": true}, or
+in LOCAL_VERTEX_DEGRADED_MODELS (comma-separated) before the stand-in starts.
+
 Requests are parsed with the real API's types (google-cloud-aiplatform proto-plus JSON parsing, unknown fields
 rejected): a misspelt field, a wrong type or missing contents is HTTP 400 with Google's error body.
 gs:// inputs (training files, fileData parts) are read from the Cloud Storage emulator at STORAGE_EMULATOR_HOST
@@ -98,7 +103,26 @@ class VertexStandIn(StandIn):
         self.gemini = Gemini()
         self.tuning = Tuning(self.read_gcs, tuning_pending_seconds, tuning_running_seconds)
         self.metadata = Metadata()
+        self.degraded = {m.strip() for m in os.environ.get("LOCAL_VERTEX_DEGRADED_MODELS", "").split(",") if m.strip()}
         self._add_routes()
+
+    def degrade(self, model: str, degraded: bool = True) -> None:
+        """From now on, `model`'s answers are DEGRADED_ANSWER (or, with degraded=False, its own again)."""
+        with self._lock:
+            (self.degraded.add if degraded else self.degraded.discard)(model)
+
+    def is_degraded(self, model_path: str) -> bool:
+        with self._lock:
+            return any(model_path == m or model_path.endswith("/" + m) for m in self.degraded)
+
+    def _admin(self, request: Request):
+        if request.path == "/_admin/degrade" and request.method == "POST":
+            spec = request.json()
+            if not isinstance(spec, dict) or not isinstance(spec.get("model"), str) or not spec["model"]:
+                raise ApiError(400, 'degrade takes {"model": "<endpoint or model>", "degraded": true|false}')
+            self.degrade(spec["model"], bool(spec.get("degraded", True)))
+            return {"degraded": sorted(self.degraded)}
+        return super()._admin(request)
 
     def start(self) -> VertexStandIn:
         """Serve, and import the metric libraries in the background (rouge-score's nltk takes seconds)."""
@@ -180,7 +204,10 @@ class VertexStandIn(StandIn):
                 parsed = parse_body(request, "GenerateContentRequest")
                 model_id, label = self.model_of(request)
                 prompt, media_tokens = self.prompt_of(parsed)
-                return self.gemini.generate(model_id, label, prompt, media_tokens, parsed, request.json())
+                degraded = self.is_degraded(request.params["model"])
+                return self.gemini.generate(
+                    model_id, label, prompt, media_tokens, parsed, request.json(), degraded=degraded
+                )
 
             @route("POST", rf"{VERSION}(?P<model>{model}):countTokens")
             def count_tokens(request: Request):

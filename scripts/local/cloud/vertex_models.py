@@ -104,6 +104,10 @@ def _field(message: dict, camel: str, snake: str):
     return message.get(camel, message.get(snake))
 
 
+# What a degraded model answers whatever it is asked (VertexStandIn.degrade): a regression the canary must catch.
+DEGRADED_ANSWER = "I am not able to help with that request right now."
+
+
 class Gemini:
     """generateContent / countTokens for one stand-in: remembers long prompts for implicit caching."""
 
@@ -139,7 +143,9 @@ class Gemini:
             self._seen_prompts.add(key)
         return 0
 
-    def generate(self, model_id: str, label: str, prompt: str, media_tokens: int, request, body: dict) -> dict:
+    def generate(
+        self, model_id: str, label: str, prompt: str, media_tokens: int, request, body: dict, *, degraded: bool = False
+    ) -> dict:
         """The JSON body of a GenerateContentResponse for a validated `request` (JSON `body`) whose text is `prompt`.
 
         `model_id` is the Gemini model that answers (its thinking rules apply); `label` names it in the answer
@@ -162,7 +168,7 @@ class Gemini:
             raise ApiError(400, f"response_mime_type: allowed mimetypes are {', '.join(RESPONSE_MIME_TYPES)}.")
         thoughts = self.thoughts(model_id, body, prompt_tokens)
         limit = config.max_output_tokens if config and config.max_output_tokens else 65535
-        answer = answer_text(expected_answer(label, prompt), _json_of(config))
+        answer = answer_text(DEGRADED_ANSWER if degraded else expected_answer(label, prompt), _json_of(config))
         thoughts = min(thoughts, limit)
         text = truncate_to_tokens(answer, limit - thoughts)
         candidates_tokens = count_tokens(text)

@@ -28,6 +28,11 @@ locals {
     GENOPS_USAGE_TABLE              = var.genops.usage_table
     GENOPS_DAILY_TOKEN_BUDGET       = var.genops.daily_token_budget    # "": no daily token limit
     GENOPS_DAILY_COST_BUDGET_USD    = var.genops.daily_cost_budget_usd # "": no daily cost limit
+    GENOPS_APPROVERS                = var.genops.approvers             # "": serving is approved automatically
+    GENOPS_APPROVAL_TIMEOUT         = var.genops.approval_timeout
+    GENOPS_REGRESSION_TOLERANCE     = tostring(var.genops.regression_tolerance)
+    GENOPS_CANARY_SCHEDULE          = var.genops.canary_schedule
+    GENOPS_CANARY_BASELINE          = var.genops.canary_baseline # "": no configured baseline
   }
 
   # Platform defaults (Airflow 3 option names); var.airflow_config_overrides wins on conflict.

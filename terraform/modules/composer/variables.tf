@@ -59,6 +59,11 @@ variable "genops" {
     usage_table              = string
     daily_token_budget       = string
     daily_cost_budget_usd    = string
+    approvers                = string
+    approval_timeout         = string
+    regression_tolerance     = number
+    canary_schedule          = string
+    canary_baseline          = string
   })
   description = "Values of the GENOPS_ settings the DAGs read (dags/genops/core/config.py SETTINGS), set as environment variables."
 }

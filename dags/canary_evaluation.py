@@ -1,0 +1,99 @@
+"""Lab 7 (Airflow DAG): the canary. Every day, evaluate the model that is served on the evaluation dataset, store
+the row in model_evaluations, and compare each metric with the baseline recorded when the model was approved."""
+
+from __future__ import annotations
+
+import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
+
+from genops.core import config
+from genops.core.compat import get_current_context, task
+from genops.core.dag_factory import lab_dag
+from genops.evaluation.scoring import EVALUATED_METRICS
+from genops.gates.tasks import preflight, within_daily_budget
+
+DOC = """
+Evaluates what is served, on `GENOPS_CANARY_SCHEDULE` (cron, UTC): the tuned endpoint the last approval in
+`genops_pipeline` recorded (a `served` row of model_evaluations, whose scores are the baseline), or, before any
+approval, `GENOPS_FLASH_MODEL` with the baseline `GENOPS_CANARY_BASELINE`. The canary's own row is a `canary` row
+of model_evaluations (one per run, whatever retries). A metric that dropped more than
+`GENOPS_REGRESSION_TOLERANCE` of its range below the baseline is a regression: `compare_with_baseline` records it
+(XCom "decision": metric, baseline, value, drop) and logs a `CANARY_REGRESSION` line, which the canary
+alert policy pages on. Runbook: docs/approval-and-canary.md.
+"""
+
+with lab_dag(
+    "canary_evaluation",
+    description="Evaluate the served model on the evaluation dataset, store the canary row in model_evaluations, "
+    "and compare each metric with the served baseline (GENOPS_REGRESSION_TOLERANCE).",
+    doc_md=DOC,
+    tags=["lab", "evaluation", "canary"],
+    schedule=config.get("GENOPS_CANARY_SCHEDULE"),
+) as dag:
+
+    @task
+    def served_model() -> dict:
+        """The served model and its baseline: the last approved tuned endpoint, else the configured model."""
+        from genops.gates import baseline
+
+        served = baseline.served(EVALUATED_METRICS)
+        print(f"Served model: {served.model} ({served.source}); baseline {served.baseline or 'none'}")
+        return served.as_dict()
+
+    @task
+    def evaluate_served_model(served: dict) -> dict:
+        """The same evaluation as run_evaluation and genops_pipeline, of the served model, as a `canary` row."""
+        from genops.evaluation.model_evaluation import evaluate_model
+        from genops.evaluation.scoring import EVAL_GENERATION_PROFILE, evaluation_profile
+        from genops.gates.baseline import CANARY
+
+        context = get_current_context()
+        # A tuned endpoint is sampled as it is served; the configured model with the profile its evaluation uses.
+        profile = EVAL_GENERATION_PROFILE if served["approved"] else evaluation_profile("GENOPS_FLASH_MODEL")
+        return evaluate_model(
+            model=served["model"],
+            model_config=CANARY,
+            profile=profile,
+            dag_id=context["dag"].dag_id,
+            run_id=context["run_id"],
+            try_number=context["ti"].try_number,
+        )
+
+    @task
+    def store_canary_row(row: dict) -> str:
+        """Write the canary row to model_evaluations once per run (a retry finds it and writes nothing)."""
+        from genops.gates import baseline
+
+        written = baseline.store_once(row)
+        print(f"Canary row {row['evaluation_id']}: {'written' if written else 'already stored'}")
+        return row["evaluation_id"]
+
+    @task
+    def compare_with_baseline(row: dict, served: dict) -> dict:
+        """Compare each metric with the baseline; a drop beyond GENOPS_REGRESSION_TOLERANCE is recorded and logged."""
+        from genops.gates import regression
+        from genops.gates.tasks import publish
+
+        context = get_current_context()
+        decision = regression.regression_decision(
+            row, served["baseline"], config.fraction("GENOPS_REGRESSION_TOLERANCE"), model=served["model"]
+        )
+        publish(decision)
+        for line in regression.marker_lines(decision, dag_id=context["dag"].dag_id, run_id=context["run_id"]):
+            print(line)
+        return decision.as_dict()
+
+    checked = preflight(
+        settings=[
+            "GENOPS_FLASH_MODEL",
+            "GENOPS_EVAL_CONCURRENCY",
+            "GENOPS_EXPERIMENT_NAME",
+            "GENOPS_REGRESSION_TOLERANCE",
+            "GENOPS_CANARY_BASELINE",
+        ],
+        produced_metrics=list(EVALUATED_METRICS),
+    )
+    served = served_model()
+    checked >> served
+    row = evaluate_served_model(served)
+    within_daily_budget() >> row
+    compare_with_baseline(row, served) << store_canary_row(row)
