@@ -121,7 +121,7 @@ def test_the_build_runs_everything_make_test_runs():
     called = {target for s in STEPS if s.get("entrypoint") == "make" for target in s["args"]}
     # test-terraform is scripts/terraform/check_terraform.sh, which the terraform-checks step runs through
     # the CI wrapper.
-    assert make_targets("test-terraform") == ["bash scripts/terraform/check_terraform.sh"]
+    assert make_targets("test-terraform")[-1].endswith(" bash scripts/terraform/check_terraform.sh")
     assert (
         "scripts/terraform/check_terraform.sh"
         in (REPO / "scripts" / "terraform" / "ci_terraform_checks.sh").read_text()
