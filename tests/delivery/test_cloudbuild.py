@@ -291,7 +291,8 @@ def workspace(tmp_path):
             "-o",
             str(root / ".build" / "dag_ids.json"),
         ],
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        # The per-file import limit is not what this fixture checks, and it runs beside other test workers.
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "120"},
         check=True,
         capture_output=True,
     )
