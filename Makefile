@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
+# The interpreter the venvs are built from: Python 3.11, as in Composer's images (make setup PYTHON=python3.11).
 PYTHON ?= python3
 AIRFLOW3 := 3.2.2
 AIRFLOW2 := 2.11.1
@@ -10,8 +11,17 @@ VENV_AF2 := .venv-airflow2
 # The date the pinned Composer images' packages are resolved at (docs/contributing.md#pinned-versions).
 LOCK_DATE := 2026-07-15
 
+# pytest-xdist workers per suite (auto: one per core). Each worker has its own Airflow home and metadata DB
+# (tests/conftest.py); a test file stays on one worker, so its module fixtures are built once.
+PYTEST_WORKERS ?= auto
+PYTEST := -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+# Checks what a target needs (scripts/dev/prerequisites.sh) and times each suite (scripts/dev/timed.sh).
+NEEDS := bash scripts/dev/prerequisites.sh
+TIMED := bash scripts/dev/timed.sh
+
 # venv DIR REQUIREMENTS: create DIR and install exactly REQUIREMENTS into it with the pinned uv.
 define venv
+	$(NEEDS) python platform
 	rm -rf $(1)
 	$(PYTHON) -m venv $(1)
 	$(1)/bin/pip install --quiet --disable-pip-version-check -r requirements/bootstrap.txt
@@ -34,33 +44,41 @@ setup: $(VENV)/.installed ## Create .venv with the pinned Airflow 3 (primary) en
 setup-airflow2: $(VENV_AF2)/.installed ## Create .venv-airflow2 with the pinned Airflow 2 environment
 
 .PHONY: test test-dags test-platform test-terraform
-# The Cloud Build steps (cloudbuild.yaml) run these same targets.
-test: lint test-dags test-platform test-terraform ## Run the whole suite on Airflow 3: lint, DAG and Terraform tests, Terraform checks
+# The Cloud Build steps (cloudbuild.yaml) run these same targets. Each suite prints its time; make test ends
+# with the table of them and every skipped test.
+test: lint test-dags test-platform test-terraform ## Run the whole suite on Airflow 3: lint, DAG and Terraform tests, Terraform checks; print each suite's time
+	@$(TIMED) --report $^
 
 test-dags: setup ## DAG integrity and behaviour tests (tests/dags)
-	$(VENV)/bin/python -m pytest tests/dags
+	$(TIMED) $@ $(VENV)/bin/python $(PYTEST) tests/dags
 
 test-platform: setup ## Every other pytest suite but the e2e: contract, delivery, README, Terraform policy, local stand-ins
-	$(VENV)/bin/python -m pytest --ignore=tests/dags --ignore=tests/e2e
+	@$(NEEDS) gcloud
+	$(TIMED) $@ $(VENV)/bin/python $(PYTEST) --ignore=tests/dags --ignore=tests/e2e
 
 test-terraform: ## Terraform fmt, validate, test, environment plans and checkov (scripts/terraform/check_terraform.sh)
-	bash scripts/terraform/check_terraform.sh
+	@$(NEEDS) terraform
+	$(TIMED) $@ bash scripts/terraform/check_terraform.sh
+
+.PHONY: checkov-venv
+checkov-venv: ## Build .venv-checkov from requirements/checkov.txt (make test-terraform builds it when missing or stale)
+	bash scripts/terraform/check_terraform.sh --checkov-venv
 
 .PHONY: local test-e2e
 local: setup ## Run Airflow 3 locally with every DAG; Google Cloud emulated on 127.0.0.1 unless you have credentials and a project; settings in local.env; Ctrl-C stops it
 	$(VENV)/bin/python scripts/local/airflow_local.py
 
 test-e2e: setup ## Start `make local`'s emulated stack on free ports, run every lab DAG and six samples through the REST API, check their outputs, stop it
-	$(VENV)/bin/python -m pytest tests/e2e
+	@$(NEEDS) postgresql gcloud
+	$(TIMED) $@ $(VENV)/bin/python -m pytest tests/e2e
 
 .PHONY: test-airflow2
 test-airflow2: setup-airflow2 ## Run the DAG tests on the Airflow 2 matrix environment
-	$(VENV_AF2)/bin/python -m pytest tests/dags
+	$(TIMED) $@ $(VENV_AF2)/bin/python $(PYTEST) tests/dags
 
 .PHONY: lint
 lint: setup ## Ruff lint and format check
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(TIMED) $@ bash -c '$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .'
 
 .PHONY: fmt
 fmt: setup ## Format Python (ruff) and Terraform (terraform fmt)

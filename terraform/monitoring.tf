@@ -1,5 +1,5 @@
 # Observability and cost control: alerts a platform team can act on (modules/monitoring) and the Gemini
-# usage ledger they read (modules/bigquery, usage_ledger.tf). On by default.
+# usage ledger they read (modules/bigquery, the table "usage"). On by default.
 
 locals {
   # The one schema file the DAGs also write the ledger rows with (dags/genops/usage).

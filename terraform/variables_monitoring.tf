@@ -1,4 +1,4 @@
-# Alerting and the Gemini usage ledger (monitoring.tf, modules/monitoring, modules/bigquery usage_ledger.tf).
+# Alerting and the Gemini usage ledger (monitoring.tf, modules/monitoring, modules/bigquery, the table "usage").
 
 variable "alert_notification_channels" {
   type = object({

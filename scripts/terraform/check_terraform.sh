@@ -5,7 +5,10 @@
 #   are never touched), then checkov from .venv-checkov (created from requirements/checkov.txt when
 #   missing or out of date).
 # Prints one line per check; a failing check's output follows its line. Exits non-zero if any failed.
-# Without terraform on PATH the Terraform checks are skipped with a warning and checkov still runs.
+# Providers come from the offline kit or a provider mirror (TF_CLI_CONFIG_FILE), never from the registry:
+# without terraform on PATH, or without a kit or mirror, the Terraform checks fail (checkov still runs),
+# unless TERRAFORM_CHECKS_SKIPPED gives the reason they cannot run here (scripts/terraform/ci_terraform_checks.sh).
+#   bash scripts/terraform/check_terraform.sh --checkov-venv     only build .venv-checkov (.ci/run, before the suites)
 # Environment: TERRAFORM_OFFLINE_KIT (default ../shared/terraform-offline next to the repository),
 #              PYTHON (interpreter for .venv-checkov, default python3).
 set -euo pipefail
@@ -42,16 +45,26 @@ stage_terraform() {
 }
 
 terraform_checks() {
-  if ! command -v terraform >/dev/null 2>&1; then
-    echo "WARNING: terraform is not on PATH: SKIPPING terraform fmt, validate and test (checkov still runs)" >&2
+  if [ -n "${TERRAFORM_CHECKS_SKIPPED:-}" ]; then
+    echo "SKIPPED terraform fmt, init, validate, test and plans: $TERRAFORM_CHECKS_SKIPPED"
     return 0
   fi
-  if [ -x "$kit/activate" ]; then
+  if ! command -v terraform >/dev/null 2>&1; then
+    echo "FAIL  terraform is not on PATH: install the version terraform/versions.tf requires"
+    failed=1
+    return 0
+  fi
+  if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && grep -Eqs '(filesystem|network)_mirror' "$TF_CLI_CONFIG_FILE"; then
+    echo "Terraform providers from the mirror in $TF_CLI_CONFIG_FILE."
+  elif [ -x "$kit/activate" ]; then
     local activation
     activation="$("$kit/activate")" || { echo "FAIL  terraform offline kit: $kit/activate failed"; failed=1; return 0; }
     eval "$activation"
   else
-    echo "WARNING: no offline provider kit at $kit (set TERRAFORM_OFFLINE_KIT); init will use the registry" >&2
+    echo "FAIL  no offline provider kit at $kit (set TERRAFORM_OFFLINE_KIT) and no provider mirror in" \
+      "TF_CLI_CONFIG_FILE: these checks never download providers from the Terraform registry"
+    failed=1
+    return 0
   fi
   run "terraform fmt" terraform fmt -check -recursive -diff "$repo/terraform" || true
   stage_terraform
@@ -81,6 +94,11 @@ checkov_venv() {
     "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" &&
     echo "$want" >"$stamp"
 }
+
+if [ "${1:-}" = "--checkov-venv" ]; then
+  run "checkov venv" checkov_venv || true
+  exit "$failed"
+fi
 
 terraform_checks
 if run "checkov venv" checkov_venv; then

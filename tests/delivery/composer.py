@@ -70,6 +70,9 @@ class DagProcessorWorker:
             "AIRFLOW__CORE__UNIT_TEST_MODE": "True",
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR",
             "AIRFLOW__CORE__DAGS_FOLDER": str(home / "dags"),
+            # The per-file import limit (30 s by default) is not what these tests check, and they run beside
+            # other test workers: a slow import must not read as an import error.
+            "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "120",
             "GCE_METADATA_HOST": "127.0.0.1:9",
             "NO_GCE_CHECK": "True",
         }

@@ -186,8 +186,15 @@ def log_matched_blocks() -> list[pytest.param]:
     local_values = locals_of(MODULE)
     cases = []
     for block in blocks("resource", MODULE):
-        matches = _log_matches(block.body)
-        for each in _instances(block.body, local_values) if matches else []:
+        body_matches = _log_matches(block.body)
+        for each in _instances(block.body, local_values) if body_matches else []:
+            # A dynamic block (condition_matched_log.value.filter) reads its instance's entry of the local map:
+            # the entry holds the literal filter and extractors, and its subject and content are the notification.
+            entry = each[1] if each is not None and isinstance(each[1], dict) else {}
+            matches, documentation = _log_matches(entry), {k: entry[k] for k in ("subject", "content") if k in entry}
+            if not matches:
+                matches = [m for m in body_matches if not re.search(r"\$\{(?!each\.)\w+\.value\.", m["filter"])]
+                documentation = block.body.get("documentation", [])
             for match in matches:
                 name = " ".join(block.labels) + (f"[{each[0]}]" if each else "")
                 resolved = {
@@ -198,7 +205,7 @@ def log_matched_blocks() -> list[pytest.param]:
                     "value_extractor": _resolve(match["value_extractor"], local_values, each)
                     if "value_extractor" in match
                     else None,
-                    "documentation": json.dumps(block.body.get("documentation", [])),
+                    "documentation": json.dumps(documentation),
                     "instance": each[0] if each else None,
                 }
                 cases.append(pytest.param(resolved, id=name))
@@ -210,7 +217,8 @@ CASES = log_matched_blocks()
 
 def test_the_module_has_log_matched_alerts_and_metrics():
     ids = {case.id for case in CASES}
-    assert "google_monitoring_alert_policy tuning_job_failed" in ids
+    assert "google_monitoring_alert_policy this[tuning_job_failed]" in ids
+    assert "google_monitoring_alert_policy this[canary_regression]" in ids
     assert {"google_logging_metric usage[tokens]", "google_logging_metric usage[cost_usd]"} <= ids
 
 
@@ -242,7 +250,7 @@ def test_filter_and_extractors_match_the_line_the_code_writes(block):
 
 
 def test_a_changed_log_line_or_extractor_is_caught(monkeypatch):
-    (tuning,) = [case.values[0] for case in CASES if case.id == "google_monitoring_alert_policy tuning_job_failed"]
+    (tuning,) = [case.values[0] for case in CASES if case.id == "google_monitoring_alert_policy this[tuning_job_failed]"]
     broken = {**tuning, "label_extractors": {**tuning["label_extractors"]}}
     broken["label_extractors"]["tuning_job"] = 'REGEXP_EXTRACT(textPayload, "Tuning job (\\\\S+) ended")'
     with pytest.raises(AssertionError, match="tuning_job"):

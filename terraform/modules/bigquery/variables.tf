@@ -41,6 +41,10 @@ variable "sample_tables" {
   }))
   description = "Tables of the sample DAGs, keyed by a static name: id, description, BigQuery JSON schema (a file in dags/genops/schemas), DAY-partitioning column and clustering columns. Protected like the evaluations table."
   default     = {}
+  validation {
+    condition     = length(setintersection(keys(var.sample_tables), ["evaluations", "usage"])) == 0
+    error_message = "sample_tables: the keys \"evaluations\" and \"usage\" name the evaluations table and the usage ledger; give the sample table another key."
+  }
 }
 
 variable "table_id" {
