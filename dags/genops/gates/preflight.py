@@ -89,6 +89,8 @@ CHECKS: dict[str, Callable[[frozenset[str]], str | None]] = {
         config.get_int("GENOPS_EVAL_CONCURRENCY", minimum=1, maximum=config.EVAL_CONCURRENCY_MAX) and None
     ),
     "GENOPS_EXPERIMENT_NAME": _experiment_name,
+    "GENOPS_EVAL_MODE": lambda produced: config.eval_mode() and None,
+    "GENOPS_BATCH_MIN_EXAMPLES": lambda produced: config.get_int("GENOPS_BATCH_MIN_EXAMPLES") and None,
     **{name: _model_name(name) for name in MODEL_SETTINGS},
 }
 

@@ -89,6 +89,15 @@ class Tuning:
                 return job.body["baseModel"].rsplit("/", 1)[-1]
         return None
 
+    def tuned_model_endpoint(self, model: str) -> str | None:
+        """The endpoint published with tuned model `model` (projects/.../models/N, with or without @version)."""
+        with self._lock:
+            jobs = [job for job in self._jobs.values() if job.tuned_model.split("@")[0] == model.split("@")[0]]
+        for job in jobs:
+            if self.state(job) == "JOB_STATE_SUCCEEDED":
+                return job.tuned_endpoint
+        return None
+
     def state(self, job: TuningJob, now: float | None = None) -> str:
         now = time.time() if now is None else now
         age = now - job.created
