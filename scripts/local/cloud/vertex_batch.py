@@ -2,8 +2,8 @@
 Storage, answered by the same deterministic generator as generateContent, predictions written back.
 
 A job is created PENDING, RUNNING after `pending_seconds`, and ends `running_seconds` later. The state is
-computed from the clock when the job is read (no background thread); the predictions are written to the
-storage emulator the first time the job is read as ended:
+computed from the clock when the job is read; the answers are computed by a thread started at create (the job's
+work), and written to the storage emulator the first time the job is read as succeeded:
 `<outputUriPrefix>/prediction-model-<create time>/predictions.jsonl`, one line per request
 (`{"status": "", "processed_time", "request", "response"}`; a failed request has a `status` and no `response`)
 in the reverse of the input's order, since Vertex AI does not keep it. `outputInfo.gcsOutputDirectory` names
@@ -84,6 +84,8 @@ class BatchJob:
     cancelled_at: float | None = None
     output_directory: str | None = None
     stats: dict = field(default_factory=dict)
+    records: list[dict] = field(default_factory=list)  # the prediction lines, once `worker` has run
+    worker: threading.Thread | None = None
 
 
 class BatchPrediction:
@@ -154,6 +156,9 @@ class BatchPrediction:
                 expired=expired,
             )
             self._jobs[job.name] = job
+        if lines is not None:
+            job.worker = threading.Thread(target=self._answer_all, args=(job,), name=f"batch-{job.name}", daemon=True)
+            job.worker.start()
         return self.render(job)
 
     def _read_input(self, uri: str) -> tuple[list[dict] | None, str | None, bool]:
@@ -214,38 +219,44 @@ class BatchPrediction:
 
     # --- the job's work -------------------------------------------------------------------------------------
 
+    def _answer_all(self, job: BatchJob) -> None:
+        """Answer every request line (the job's work, in its own thread)."""
+        records = []
+        processed = _timestamp(job.created + self.pending_seconds + self.running_seconds)
+        for line in job.lines or []:
+            request = line["request"]
+            text = json.dumps(request)
+            if DROP_MARKER in text:
+                continue
+            record = {"status": "", "processed_time": processed, "request": request}
+            try:
+                if ERROR_MARKER in text:
+                    raise ApiError(500, f"Internal error answering this request ({ERROR_MARKER}).")
+                record["response"] = self.answer(job.body["model"], request)
+            except ApiError as error:
+                record["status"] = f"Error {error.code} {error.status}: {error.message}"
+            records.append(record)
+        records.reverse()  # Vertex AI does not keep the input's order; neither does this stand-in
+        job.records = records
+
     def _predict(self, job: BatchJob) -> None:
-        """Answer every request line and write predictions.jsonl (once, when the job is first read as ended)."""
+        """Write predictions.jsonl (once, when the job is first read as succeeded)."""
+        if job.worker is not None:
+            job.worker.join()
         with self._lock:
             if job.output_directory is not None:
                 return
             prefix = job.body["outputConfig"]["gcsDestination"]["outputUriPrefix"].rstrip("/")
             stamp = _timestamp(job.created).replace(":", "").replace("-", "").replace("Z", "")
             directory = f"{prefix}/prediction-model-{stamp}"
-            out, failed = [], 0
-            processed = _timestamp(job.created + self.pending_seconds + self.running_seconds)
-            for line in job.lines or []:
-                request = line["request"]
-                text = json.dumps(request)
-                if DROP_MARKER in text:
-                    continue
-                record = {"status": "", "processed_time": processed, "request": request}
-                try:
-                    if ERROR_MARKER in text:
-                        raise ApiError(500, f"Internal error answering this request ({ERROR_MARKER}).")
-                    record["response"] = self.answer(job.body["model"], request)
-                except ApiError as error:
-                    record["status"] = f"Error {error.code} {error.status}: {error.message}"
-                    failed += 1
-                out.append(record)
-            out.reverse()  # Vertex AI does not keep the input's order; neither does this stand-in
-            body = "".join(json.dumps(record) + "\n" for record in out).encode()
+            body = "".join(json.dumps(record) + "\n" for record in job.records).encode()
             self.write(f"{directory}/predictions.jsonl", body)
             job.output_directory = directory
+            failed = sum(1 for record in job.records if record["status"])
             job.stats = {
-                "successfulCount": str(len(out) - failed),
+                "successfulCount": str(len(job.records) - failed),
                 "failedCount": str(failed),
-                "incompleteCount": str(len(job.lines or []) - len(out)),
+                "incompleteCount": str(len(job.lines or []) - len(job.records)),
             }
 
     def render(self, job: BatchJob) -> dict:
