@@ -9,7 +9,7 @@ import airflow.providers.google.cloud.transfers.gcs_to_bigquery  # noqa: F401
 import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
 
 from genops.core import config
-from genops.core.compat import get_current_context, task
+from genops.core.compat import Param, get_current_context, task
 from genops.core.credentials import check_before_execute
 from genops.core.dag_factory import lab_dag
 from genops.core.gcs_to_bigquery import LoadOnceGCSToBigQueryOperator
@@ -28,6 +28,13 @@ with lab_dag(
     "from one batch prediction job each, per GENOPS_EVAL_MODE), write one model_evaluations row each to the data "
     "bucket, load them into BigQuery and publish the best one.",
     tags=["lab", "evaluation", "comparison"],
+    params={
+        "eval_mode": Param(
+            "",
+            enum=["", "online", "batch", "auto"],
+            description="How this run answers: online, batch or auto; empty: GENOPS_EVAL_MODE.",
+        )
+    },
 ) as dag:
 
     @task(map_index_template="{{ model_config }}")
@@ -46,6 +53,7 @@ with lab_dag(
             model=config.get(profile.model_setting),
             profile=profile,
             context=context,
+            mode=context["params"].get("eval_mode") or None,
         )
 
     @task(map_index_template="{{ model_config }}")

@@ -22,7 +22,12 @@ with lab_dag(
             "GENOPS_FLASH_MODEL",
             enum=["GENOPS_FLASH_MODEL", "GENOPS_PRO_MODEL"],
             description="Which configured model to evaluate.",
-        )
+        ),
+        "eval_mode": Param(
+            "",
+            enum=["", "online", "batch", "auto"],
+            description="How this run answers: online, batch or auto; empty: GENOPS_EVAL_MODE.",
+        ),
     },
 ) as dag:
 
@@ -49,6 +54,7 @@ with lab_dag(
             model=config.get(model_setting),
             profile=evaluation_profile(model_setting),
             context=context,
+            mode=context["params"].get("eval_mode") or None,
         )
 
     @task

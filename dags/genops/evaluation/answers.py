@@ -22,7 +22,7 @@ from genops.gemini.profiles import GenerationProfile
 
 log = logging.getLogger(__name__)
 
-POKE_INTERVAL = timedelta(minutes=2)
+POKE_INTERVAL = timedelta(minutes=1)
 # Vertex AI expires a batch job that has not finished in time by itself (JOB_STATE_EXPIRED); this bound only
 # stops a wait for a job that neither ends nor expires.
 BATCH_TIMEOUT = timedelta(hours=80)
@@ -48,21 +48,21 @@ def submit(
     profile: GenerationProfile,
     context,
     batch_model: str | None = None,
+    mode: str | None = None,
 ) -> dict:
     """How `model_config` is answered, as a `Submission` dict; in batch mode its job exists when this returns.
 
     `model` is what online requests name; `batch_model` what the batch job names when it differs (a tuned
-    model's resource instead of its endpoint).
+    model's resource instead of its endpoint). `mode`: the run's own choice (a DAG param), else GENOPS_EVAL_MODE.
     """
     from genops.core import storage
     from genops.evaluation import batch
     from genops.gates.tasks import batch_within_daily_budget
 
-    mode = batch.choose_mode(len(examples))
+    mode = batch.choose_mode(len(examples), mode)
     submission = batch.Submission(model_config=model_config, model=model, profile=profile.name, mode=mode)
     if mode == batch.ONLINE:
-        mode_setting = config.get("GENOPS_EVAL_MODE")
-        log.info("%s: %d examples, answered online (GENOPS_EVAL_MODE=%s)", model_config, len(examples), mode_setting)
+        log.info("%s: %d examples, answered online", model_config, len(examples))
         return submission.as_dict()
     client = genai_client(f"the batch prediction job of {model_config}")
     lineage = _lineage(context)

@@ -89,9 +89,12 @@ class Estimate:
         return self.prompt_tokens + self.max_output_tokens
 
 
-def choose_mode(example_count: int) -> str:
-    """GENOPS_EVAL_MODE for `example_count` examples: auto is batch from GENOPS_BATCH_MIN_EXAMPLES on."""
-    mode = config.eval_mode()
+def choose_mode(example_count: int, requested: str | None = None) -> str:
+    """GENOPS_EVAL_MODE (or `requested`, a run's own choice) for `example_count` examples: auto is batch from
+    GENOPS_BATCH_MIN_EXAMPLES on."""
+    mode = requested or config.eval_mode()
+    if mode not in config.EVAL_MODES:
+        raise config.InvalidSettingError(f"eval mode {mode!r} is not one of {', '.join(config.EVAL_MODES)}")
     if mode == "auto":
         return BATCH if example_count >= config.get_int("GENOPS_BATCH_MIN_EXAMPLES") else ONLINE
     return mode
