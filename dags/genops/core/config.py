@@ -214,10 +214,11 @@ def optional_number(name: str) -> float | None:
 
 
 def eval_mode() -> str:
-    """GENOPS_EVAL_MODE, checked: one of EVAL_MODES."""
-    value = get("GENOPS_EVAL_MODE").lower()
+    """The value of GENOPS_EVAL_MODE, checked: one of EVAL_MODES."""
+    name = "GENOPS_EVAL_MODE"
+    value = get(name).lower()
     if value not in EVAL_MODES:
-        raise InvalidSettingError(f"GENOPS_EVAL_MODE={value!r} is unknown; set it to one of {', '.join(EVAL_MODES)}.")
+        raise InvalidSettingError(f"{name}={value!r} is unknown; set it to one of {', '.join(EVAL_MODES)}.")
     return value
 
 

@@ -90,8 +90,8 @@ class Estimate:
 
 
 def choose_mode(example_count: int, requested: str | None = None) -> str:
-    """GENOPS_EVAL_MODE (or `requested`, a run's own choice) for `example_count` examples: auto is batch from
-    GENOPS_BATCH_MIN_EXAMPLES on."""
+    """The mode of GENOPS_EVAL_MODE (or `requested`, a run's own choice) for `example_count` examples: auto is
+    batch from GENOPS_BATCH_MIN_EXAMPLES on."""
     mode = requested or config.eval_mode()
     if mode not in config.EVAL_MODES:
         raise config.InvalidSettingError(f"eval mode {mode!r} is not one of {', '.join(config.EVAL_MODES)}")
