@@ -251,12 +251,7 @@ class VertexStandIn(StandIn):
 
         @route("GET", rf"{VERSION}(?P<parent>{LOCATION})/tuningJobs")
         def list_tuning_jobs(request: Request):
-            size = request.arg("pageSize")
-            if size is not None and not size.isdigit():
-                raise ApiError(400, f"Invalid value for pageSize: {size!r}")
-            return self.tuning.list(
-                request.params["parent"], request.arg("filter"), int(size) if size else None, request.arg("pageToken")
-            )
+            return self.tuning.list(request.params["parent"], *_list_arguments(request))
 
         @route("GET", rf"{VERSION}(?P<name>{LOCATION}/tuningJobs/[^/:]+)")
         def get_tuning_job(request: Request):
@@ -273,12 +268,7 @@ class VertexStandIn(StandIn):
 
         @route("GET", rf"{VERSION}(?P<parent>{LOCATION})/batchPredictionJobs")
         def list_batch_prediction_jobs(request: Request):
-            size = request.arg("pageSize")
-            if size is not None and not size.isdigit():
-                raise ApiError(400, f"Invalid value for pageSize: {size!r}")
-            return self.batch.list(
-                request.params["parent"], request.arg("filter"), int(size) if size else None, request.arg("pageToken")
-            )
+            return self.batch.list(request.params["parent"], *_list_arguments(request))
 
         @route("GET", rf"{VERSION}(?P<name>{LOCATION}/batchPredictionJobs/[^/:]+)")
         def get_batch_prediction_job(request: Request):
@@ -353,6 +343,14 @@ class VertexStandIn(StandIn):
             return metadata.add_context_artifacts_and_executions(
                 request.params["name"], body.get("artifacts", []), body.get("executions", [])
             )
+
+
+def _list_arguments(request: Request) -> tuple[str | None, int | None, str | None]:
+    """A list call's filter, page size (400 when not a number) and page token."""
+    size = request.arg("pageSize")
+    if size is not None and not size.isdigit():
+        raise ApiError(400, f"Invalid value for pageSize: {size!r}")
+    return request.arg("filter"), int(size) if size else None, request.arg("pageToken")
 
 
 def _unauthenticated(message: str) -> Response:

@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scripts.local.cloud.http import ApiError
-from scripts.local.cloud.vertex_tuning import _timestamp, matches, parse_filter
+from scripts.local.cloud.vertex_tuning import _timestamp, list_page
 
 FAIL_MARKER = "force-batch-failure"
 EXPIRE_MARKER = "force-batch-expiry"
@@ -49,7 +49,6 @@ ENDED = {
     "JOB_STATE_PARTIALLY_SUCCEEDED",
 }
 CANCELLING_SECONDS = 0.2
-DEFAULT_PAGE_SIZE = 50
 
 
 class GcsWriter:
@@ -204,18 +203,10 @@ class BatchPrediction:
         return {}
 
     def list(self, parent: str, filter_text: str | None, page_size: int | None, page_token: str | None) -> dict:
-        terms = parse_filter(filter_text)
         with self._lock:
             jobs = [job for job in self._jobs.values() if job.name.startswith(f"{parent}/batchPredictionJobs/")]
-        matching = [job for job in (self.render(job) for job in jobs) if matches(job, terms)]
-        matching.sort(key=lambda job: job["createTime"], reverse=True)
-        start = int(page_token) if page_token else 0
-        size = page_size or DEFAULT_PAGE_SIZE
-        page = matching[start : start + size]
-        result = {"batchPredictionJobs": page} if page else {}
-        if start + size < len(matching):
-            result["nextPageToken"] = str(start + size)
-        return result
+        rendered = [self.render(job) for job in jobs]
+        return list_page("batchPredictionJobs", rendered, filter_text, page_size, page_token)
 
     # --- the job's work -------------------------------------------------------------------------------------
 
