@@ -137,3 +137,7 @@ pre-commit: setup ## Install the git hook and run every hook on all files, offli
 	@test -x "$(TERRAFORM_OFFLINE_KIT)/activate" || { echo "make pre-commit: no offline Terraform kit at $(TERRAFORM_OFFLINE_KIT): pass TERRAFORM_OFFLINE_KIT=<dir> (see docs/contributing.md#pre-commit-hooks)" >&2; exit 2; }
 	$(VENV)/bin/pre-commit install
 	TERRAFORM_OFFLINE_KIT="$(TERRAFORM_OFFLINE_KIT)" $(VENV)/bin/pre-commit run --all-files
+
+.PHONY: benchmark-batch
+benchmark-batch: setup ## Evaluation answers for 2,000 examples x 6 configurations: batch prediction vs online, on the emulated stack
+	$(VENV)/bin/python scripts/benchmarks/batch_evaluation.py --check $(BENCHMARK_BATCH_ARGS)

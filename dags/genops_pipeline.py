@@ -9,12 +9,13 @@ import airflow.providers.standard.decorators.python  # noqa: F401  @task's modul
 from genops.core import config
 from genops.core.compat import get_current_context, task
 from genops.core.dag_factory import lab_dag
+from genops.evaluation.answers import BatchPredictionSensor
 from genops.evaluation.scoring import EVAL_GENERATION_PROFILE, EVALUATED_METRICS
 from genops.gates.approval import approval_gate
 from genops.gates.tasks import meets_thresholds, preflight, within_budget, within_daily_budget
 from genops.gemini import tasks as gemini
 from genops.gemini.prompts import SUMMARY_INSTRUCTION, build_prompt
-from genops.tuning.tasks import TUNED_ENDPOINT_KEY, tuning_tasks
+from genops.tuning.tasks import TUNED_ENDPOINT_KEY, TUNED_MODEL_KEY, tuning_tasks
 
 # Served in the format the model was tuned on (genops/data/sft_train.jsonl) and sampled as it was evaluated.
 SERVING_PROFILE = EVAL_GENERATION_PROFILE
@@ -48,6 +49,8 @@ with lab_dag(
             "GENOPS_TUNING_SOURCE_MODEL",
             "GENOPS_EVAL_THRESHOLDS",
             "GENOPS_EVAL_CONCURRENCY",
+            "GENOPS_EVAL_MODE",
+            "GENOPS_BATCH_MIN_EXAMPLES",
             "GENOPS_EXPERIMENT_NAME",
             "GENOPS_TOKEN_BUDGET",
             "GENOPS_APPROVERS",
@@ -55,21 +58,29 @@ with lab_dag(
         ],
         produced_metrics=list(EVALUATED_METRICS),
     )
-    tuned_endpoint = tuning_tasks(after=settings)[TUNED_ENDPOINT_KEY]
+    tuned = tuning_tasks(after=settings)
+    tuned_endpoint = tuned[TUNED_ENDPOINT_KEY]
 
     @task
-    def evaluate_tuned_model(endpoint: str) -> dict:
+    def submit_evaluation(endpoint: str, tuned_model: str) -> dict:
+        """Online: the tuned endpoint answers. Batch: a job on the tuned model (batch jobs name the model)."""
+        from genops.evaluation.answers import submit
+        from genops.gemini.prompts import load_eval_dataset
+
+        return submit(
+            load_eval_dataset(),
+            model_config="tuned",
+            model=endpoint,
+            profile=EVAL_GENERATION_PROFILE,
+            context=get_current_context(),
+            batch_model=tuned_model,
+        )
+
+    @task
+    def evaluate_tuned_model(submission: dict) -> dict:
         from genops.evaluation.model_evaluation import evaluate_model
 
-        context = get_current_context()
-        return evaluate_model(
-            model=endpoint,
-            model_config="tuned",
-            profile=EVAL_GENERATION_PROFILE,
-            dag_id=context["dag"].dag_id,
-            run_id=context["run_id"],
-            try_number=context["ti"].try_number,
-        )
+        return evaluate_model(submission=submission, profile=EVAL_GENERATION_PROFILE, context=get_current_context())
 
     @task
     def approval_request(row: dict, total_tokens: int | None, endpoint: str) -> str:
@@ -105,8 +116,10 @@ with lab_dag(
     count_tokens = gemini.count_tokens("count_tokens", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint)
     generate = gemini.generate_content("generate", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint)
 
-    evaluation = evaluate_tuned_model(tuned_endpoint)
-    within_daily_budget() >> evaluation  # the evaluation's answers are the first Gemini spend
+    submission = submit_evaluation(tuned_endpoint, tuned[TUNED_MODEL_KEY])
+    within_daily_budget() >> submission  # the evaluation's answers are the first Gemini spend
+    answered = BatchPredictionSensor(task_id="wait_for_evaluation_batch", submission=submission)
+    evaluation = evaluate_tuned_model(answered.output)
     meets_thresholds(evaluation) >> count_tokens
     request = approval_request(evaluation, count_tokens, tuned_endpoint)
     within_budget(count_tokens) >> request

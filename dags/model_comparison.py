@@ -9,11 +9,12 @@ import airflow.providers.google.cloud.transfers.gcs_to_bigquery  # noqa: F401
 import airflow.providers.standard.decorators.python  # noqa: F401  @task's module: the DAG processor pre-imports it
 
 from genops.core import config
-from genops.core.compat import get_current_context, task
+from genops.core.compat import Param, get_current_context, task
 from genops.core.credentials import check_before_execute
 from genops.core.dag_factory import lab_dag
 from genops.core.gcs_to_bigquery import LoadOnceGCSToBigQueryOperator
 from genops.evaluation import results
+from genops.evaluation.answers import BatchPredictionSensor
 from genops.evaluation.scoring import EVALUATED_METRICS
 from genops.gates.tasks import preflight, within_daily_budget
 from genops.gemini.profiles import PROFILES
@@ -23,26 +24,47 @@ TABLE = ".".join(config.templated(name) for name in ("GENOPS_PROJECT_ID", "GENOP
 
 with lab_dag(
     "model_comparison",
-    description="Evaluate every configuration in genops.gemini.profiles.PROFILES (mapped tasks), write one "
-    "model_evaluations row each to the data bucket, load them into BigQuery and publish the best one.",
+    description="Evaluate every configuration in genops.gemini.profiles.PROFILES (mapped tasks; answers online or "
+    "from one batch prediction job each, per GENOPS_EVAL_MODE), write one model_evaluations row each to the data "
+    "bucket, load them into BigQuery and publish the best one.",
     tags=["lab", "evaluation", "comparison"],
+    params={
+        "eval_mode": Param(
+            "",
+            enum=["", "online", "batch", "auto"],
+            description="How this run answers: online, batch or auto; empty: GENOPS_EVAL_MODE.",
+        )
+    },
 ) as dag:
 
     @task(map_index_template="{{ model_config }}")
-    def evaluate(model_config: str) -> dict:
-        from genops.evaluation.model_evaluation import evaluate_model
+    def submit(model_config: str) -> dict:
+        """Online: nothing to submit. Batch: this configuration's job (reattached, or estimated, gated, created)."""
+        from genops.evaluation.answers import submit
         from genops.gemini.profiles import PROFILES_BY_NAME
+        from genops.gemini.prompts import load_eval_dataset
 
         context = get_current_context()
         context["model_config"] = model_config  # names the mapped task in the UI
         profile = PROFILES_BY_NAME[model_config]
-        return evaluate_model(
-            model=config.get(profile.model_setting),
+        return submit(
+            load_eval_dataset(),
             model_config=model_config,
+            model=config.get(profile.model_setting),
             profile=profile,
-            dag_id=context["dag"].dag_id,
-            run_id=context["run_id"],
-            try_number=context["ti"].try_number,
+            context=context,
+            mode=context["params"].get("eval_mode") or None,
+        )
+
+    @task(map_index_template="{{ model_config }}")
+    def evaluate(submission: dict) -> dict:
+        from genops.evaluation.model_evaluation import evaluate_model
+        from genops.gemini.profiles import PROFILES_BY_NAME
+
+        context = get_current_context()
+        context["model_config"] = submission["model_config"]  # names the mapped task in the UI
+        return evaluate_model(
+            submission=submission, profile=PROFILES_BY_NAME[submission["model_config"]], context=context
         )
 
     @task
@@ -68,8 +90,11 @@ with lab_dag(
         print(f"Best configuration by {metric}: {best['model_config']} ({best['model']}) = {best[metric]}")
         return {"model_config": best["model_config"], "model": best["model"], "metric": metric, "score": best[metric]}
 
-    evaluations = evaluate.expand(model_config=CONFIGURATIONS)
-    within_daily_budget() >> evaluations
+    submissions = submit.expand(model_config=CONFIGURATIONS)
+    # Batch: waits for each configuration's job without holding a worker slot (reschedule); online: done at once.
+    answered = BatchPredictionSensor.partial(task_id="wait_for_batch").expand(submission=submissions)
+    evaluations = evaluate.expand(submission=answered.output)
+    within_daily_budget() >> submissions
     # The provider's GCSToBigQueryOperator with a job id per run and task: a retry reattaches, never appends.
     load_to_bigquery = LoadOnceGCSToBigQueryOperator(
         task_id="load_to_bigquery",
@@ -91,9 +116,11 @@ with lab_dag(
             "GENOPS_FLASH_MODEL",
             "GENOPS_COMPARISON_METRIC",
             "GENOPS_EVAL_CONCURRENCY",
+            "GENOPS_EVAL_MODE",
+            "GENOPS_BATCH_MIN_EXAMPLES",
             "GENOPS_EXPERIMENT_NAME",
         ],
         produced_metrics=list(EVALUATED_METRICS),
     )
-    checked >> evaluations
+    checked >> submissions
     load_to_bigquery >> best_configuration(evaluations)

@@ -7,20 +7,27 @@ import airflow.providers.standard.decorators.python  # noqa: F401  @task's modul
 from genops.core import config
 from genops.core.compat import Param, get_current_context, task
 from genops.core.dag_factory import lab_dag
+from genops.evaluation.answers import BatchPredictionSensor
 from genops.evaluation.scoring import EVALUATED_METRICS
 from genops.gates.tasks import preflight, within_daily_budget
 
 with lab_dag(
     "run_evaluation",
-    description="Generate answers for the evaluation dataset, score them (model-based and computed "
-    "metrics) in a Vertex AI experiment, and build the model_evaluations row.",
+    description="Generate answers for the evaluation dataset (online, or one batch prediction job, per "
+    "GENOPS_EVAL_MODE), score them (model-based and computed metrics) in a Vertex AI experiment, and build the "
+    "model_evaluations row.",
     tags=["lab", "evaluation"],
     params={
         "model_setting": Param(
             "GENOPS_FLASH_MODEL",
             enum=["GENOPS_FLASH_MODEL", "GENOPS_PRO_MODEL"],
             description="Which configured model to evaluate.",
-        )
+        ),
+        "eval_mode": Param(
+            "",
+            enum=["", "online", "batch", "auto"],
+            description="How this run answers: online, batch or auto; empty: GENOPS_EVAL_MODE.",
+        ),
     },
 ) as dag:
 
@@ -30,12 +37,35 @@ with lab_dag(
 
         return load_eval_dataset()
 
-    @task
-    def generate_responses(examples: list[dict]) -> list[dict]:
-        from genops.evaluation.scoring import evaluation_profile, generate_responses
+    def model_config(model_setting: str) -> str:
+        return model_setting.removeprefix("GENOPS_").removesuffix("_MODEL").lower()
 
-        model_setting = get_current_context()["params"]["model_setting"]
-        return generate_responses(examples, model=config.get(model_setting), profile=evaluation_profile(model_setting))
+    @task
+    def submit(examples: list[dict]) -> dict:
+        """Online: nothing to submit. Batch: the run's job (reattached, or estimated, gated, created)."""
+        from genops.evaluation.answers import submit
+        from genops.evaluation.scoring import evaluation_profile
+
+        context = get_current_context()
+        model_setting = context["params"]["model_setting"]
+        return submit(
+            examples,
+            model_config=model_config(model_setting),
+            model=config.get(model_setting),
+            profile=evaluation_profile(model_setting),
+            context=context,
+            mode=context["params"].get("eval_mode") or None,
+        )
+
+    @task
+    def generate_responses(examples: list[dict], submission: dict) -> list[dict]:
+        """The answers: generated online, or read back from the batch job in the examples' order."""
+        from genops.evaluation.answers import answers
+        from genops.evaluation.scoring import evaluation_profile
+
+        context = get_current_context()
+        profile = evaluation_profile(context["params"]["model_setting"])
+        return answers(examples, submission, profile=profile, context=context)
 
     @task
     def evaluate(rows: list[dict]) -> dict:
@@ -47,18 +77,28 @@ with lab_dag(
         return score_responses(
             rows,
             model=config.get(model_setting),
-            model_config=model_setting.removeprefix("GENOPS_").removesuffix("_MODEL").lower(),
+            model_config=model_config(model_setting),
             dag_id=context["dag"].dag_id,
             run_id=context["run_id"],
             try_number=context["ti"].try_number,
         )
 
     checked = preflight(
-        settings=["GENOPS_FLASH_MODEL", "GENOPS_PRO_MODEL", "GENOPS_EVAL_CONCURRENCY", "GENOPS_EXPERIMENT_NAME"],
+        settings=[
+            "GENOPS_FLASH_MODEL",
+            "GENOPS_PRO_MODEL",
+            "GENOPS_EVAL_CONCURRENCY",
+            "GENOPS_EVAL_MODE",
+            "GENOPS_BATCH_MIN_EXAMPLES",
+            "GENOPS_EXPERIMENT_NAME",
+        ],
         produced_metrics=list(EVALUATED_METRICS),
     )
     examples = load_examples()
     checked >> examples
-    responses = generate_responses(examples)
-    within_daily_budget() >> responses
+    submission = submit(examples)
+    within_daily_budget() >> submission  # the first Gemini spend, online or batch, is downstream of it
+    # Batch: waits for the job without holding a worker slot (reschedule); online: done at once.
+    answered = BatchPredictionSensor(task_id="wait_for_batch", submission=submission)
+    responses = generate_responses(examples, answered.output)
     evaluate(responses)

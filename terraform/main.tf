@@ -99,6 +99,8 @@ module "composer" {
     eval_thresholds          = var.genops_eval_thresholds
     experiment_name          = var.genops_experiment_name
     eval_concurrency         = var.genops_eval_concurrency
+    eval_mode                = var.genops_eval_mode
+    batch_min_examples       = var.genops_batch_min_examples
     comparison_metric        = var.genops_comparison_metric
     samples_prefix           = var.genops_samples_prefix
     feedback_table           = module.bigquery.sample_table_ids["customer_feedback"]

@@ -23,6 +23,17 @@ variable "genops_approvers" {
   }
 }
 
+variable "genops_batch_min_examples" {
+  type        = number
+  description = "With genops_eval_mode = auto: the smallest evaluation set answered by a batch prediction job (GENOPS_BATCH_MIN_EXAMPLES)."
+  default     = 500
+
+  validation {
+    condition     = var.genops_batch_min_examples >= 1 && floor(var.genops_batch_min_examples) == var.genops_batch_min_examples
+    error_message = "genops_batch_min_examples must be a whole number of at least 1, e.g. 500."
+  }
+}
+
 variable "genops_canary_baseline" {
   type        = string
   description = "JSON object of baseline mean score per metric the canary compares GENOPS_FLASH_MODEL with while no approval has recorded one (GENOPS_CANARY_BASELINE); \"\" (default): nothing is compared until a model is approved."
@@ -69,6 +80,17 @@ variable "genops_eval_concurrency" {
   validation {
     condition     = var.genops_eval_concurrency >= 1 && var.genops_eval_concurrency <= 64 && floor(var.genops_eval_concurrency) == var.genops_eval_concurrency
     error_message = "genops_eval_concurrency must be a whole number from 1 to 64, e.g. 16."
+  }
+}
+
+variable "genops_eval_mode" {
+  type        = string
+  description = "How evaluations generate their answers: online, batch (a Vertex AI batch prediction job at the batch price) or auto (batch from genops_batch_min_examples examples) (GENOPS_EVAL_MODE)."
+  default     = "auto"
+
+  validation {
+    condition     = contains(["online", "batch", "auto"], var.genops_eval_mode)
+    error_message = "genops_eval_mode must be one of: online, batch, auto."
   }
 }
 

@@ -9,7 +9,8 @@
   (the daily spend gate reads usage; the preflight asks gemini's `models.get` whether the configured models
   exist). Imports core, usage and gemini.
 - `tuning`: training-data validation and supervised fine-tuning tasks. Imports core and gemini.
-- `evaluation`: scoring with the Gen AI evaluation service, result rows, reports. Imports core and gemini.
+- `evaluation`: answers online or from a batch prediction job, scoring with the Gen AI evaluation service,
+  result rows, reports. Imports core, usage, gemini and gates (a batch job's estimate meets the daily gate).
 - `samples`: what only the sample DAGs (dags/samples) use. May import any of the above; nothing imports it.
 
 `data/` and `schemas/` hold the datasets and the BigQuery schema files (`core.paths` names them).

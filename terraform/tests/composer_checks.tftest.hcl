@@ -25,7 +25,7 @@ variables {
     project_id        = "acme-genops-dev", region = "us-central1", data_bucket = "data", bq_dataset = "genops", bq_table = "t"
     pro_model         = "p", flash_model = "f", tuning_source_model = "s", tuned_model_display_name = "d", training_data_object = "o"
     reports_prefix    = "reports", token_budget = 1, eval_thresholds = {}, experiment_name = "e", comparison_metric = "m"
-    eval_concurrency  = 16
+    eval_concurrency  = 16, eval_mode = "auto", batch_min_examples = 500
     samples_prefix    = "samples", feedback_table = "f", video_scenes_table = "v", insights_source_table = ""
     search_data_store = "", airflow_api_url = "", translation_language = "Spanish"
     usage_table       = "gemini_usage", daily_token_budget = "", daily_cost_budget_usd = ""

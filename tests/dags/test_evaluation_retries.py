@@ -73,7 +73,7 @@ def test_a_nan_or_missing_metric_fails_its_configuration_at_once_and_nothing_is_
 def test_run_evaluation_retries_into_a_new_experiment_run(dagbag, genops_env):
     install_fake_genai(genops_env)
     service = install_experiment_evaluation(genops_env, ExperimentEvaluationService(fail_after_create={"": 1}))
-    result = run_dag(dagbag.get_dag("run_evaluation"), retries=True)
+    result = run_dag(dagbag.get_dag("run_evaluation"), retries=True, conf={"model_setting": "GENOPS_FLASH_MODEL"})
 
     assert result.state == "success"
     assert try_number(result, "evaluate") == 2

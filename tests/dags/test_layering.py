@@ -27,7 +27,8 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "gemini": frozenset({"core", "usage"}),
     "gates": frozenset({"core", "usage", "gemini"}),  # preflight asks Gemini whether the configured models exist
     "tuning": frozenset({"core", "gemini"}),
-    "evaluation": frozenset({"core", "gemini"}),
+    # a batch job's cost is estimated at the price table's batch price and gated by the daily spend gate
+    "evaluation": frozenset({"core", "usage", "gemini", "gates"}),
     "samples": frozenset({"core", "gemini", "gates", "evaluation"}),
 }
 

@@ -40,7 +40,8 @@ RUNNER = REPO / "scripts" / "local" / "airflow_local.py"
 STARTUP_SECONDS = 240
 RUN_SECONDS = 420
 STOP_SECONDS = 60
-TOTAL_SECONDS = 780  # an upper bound that stops a hung run (SIGALRM); a healthy run takes a few minutes
+BATCH_RUN_SECONDS = 240
+TOTAL_SECONDS = 1020  # an upper bound that stops a hung run (SIGALRM); a healthy run takes a few minutes
 
 LAB_DAGS = tuple(sorted(EXPECTED_DAG_IDS - SAMPLE_DAG_IDS))  # the lab DAGs
 # The samples that need no service outside the stand-ins (enhanced_logging fails by design); started paused, the
@@ -326,6 +327,38 @@ def test_comparison_report_is_in_the_bucket_and_its_rows_are_loaded_into_bigquer
     assert sorted(r["model_config"] for r in loaded) == sorted(r["model_config"] for r in rows)
     best = xcom(api, "model_comparison", run_id, "best_configuration")
     assert best["model_config"] in {r["model_config"] for r in rows}
+
+
+def test_model_comparison_in_batch_mode_loads_the_rows_the_online_run_loaded(stack, api, lab_runs):
+    """A second model_comparison run, answered by one batch prediction job per configuration (the local Vertex AI
+    reads the requests from the bucket and writes the predictions back): the deterministic stand-in gives it the
+    same rows as the online run."""
+    from google.cloud import bigquery
+
+    online_run, state, _ = lab_runs["model_comparison"]
+    assert state == "success"
+    run_id = api.call(
+        "POST", "/api/v2/dags/model_comparison/dagRuns", {"logical_date": None, "conf": {"eval_mode": "batch"}}
+    )["dag_run_id"]
+    started = time.monotonic()
+    while (state := api.call("GET", run_path("model_comparison", run_id))["state"]) not in ("success", "failed"):
+        assert time.monotonic() - started < BATCH_RUN_SECONDS, f"the batch-mode run did not finish: {state}"
+        time.sleep(3)
+    tis = api.call("GET", f"{run_path('model_comparison', run_id)}/taskInstances?limit=100")["task_instances"]
+    tasks = {ti["task_id"] + f"[{ti['map_index']}]": ti["state"] for ti in tis}
+    assert state == "success", f"{tasks}\n{failure_report(api, {'model_comparison': (run_id, state, tasks)})}"
+    served = json.load(urllib.request.urlopen(stack["cloud_urls"]["vertex"] + "/_admin/requests", timeout=10))
+    created = [r for r in served if r["method"] == "POST" and r["path"].endswith("/batchPredictionJobs")]
+    assert len(created) == 6 and all(r["status"] == 200 for r in created), "one batch job per configuration"
+    with emulated_clients(stack) as settings:
+        table = f"{settings['GENOPS_PROJECT_ID']}.{settings.get('GENOPS_BQ_DATASET', 'genops')}.model_evaluations"
+        rows = [dict(r.items()) for r in bigquery.Client().list_rows(table) if r["run_id"] in (run_id, online_run)]
+    compared = ("model", "row_count", "summary_metrics")
+
+    def by_config(wanted: str) -> dict:
+        return {r["model_config"]: {k: r[k] for k in compared} for r in rows if r["run_id"] == wanted}
+
+    assert len(by_config(run_id)) == 6 and by_config(run_id) == by_config(online_run)
 
 
 def test_pipeline_tunes_a_model_and_generates_with_its_endpoint(stack, api, lab_runs):

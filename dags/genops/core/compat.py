@@ -21,8 +21,9 @@ except ImportError:  # Airflow 2.11
     from airflow.utils.task_group import TaskGroup
 
 try:  # Airflow 3
-    from airflow.sdk import TriggerRule
+    from airflow.sdk import PokeReturnValue, TriggerRule
 except ImportError:  # Airflow 2.11
+    from airflow.sensors.base import PokeReturnValue
     from airflow.utils.trigger_rule import TriggerRule
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "BaseOperator",
     "BaseSensorOperator",
     "Param",
+    "PokeReturnValue",
     "TaskGroup",
     "TriggerRule",
     "chain",

@@ -56,6 +56,7 @@ METRIC_RANGES: dict[str, tuple[float, float]] = {
 METRIC_IDEAL: dict[str, float] = {"verbosity": 0.0}
 
 EVAL_CONCURRENCY_MAX = 64  # GENOPS_EVAL_CONCURRENCY's upper bound (Terraform validates the same range)
+EVAL_MODES = ("online", "batch", "auto")  # GENOPS_EVAL_MODE's values (Terraform validates the same list)
 
 _DEFAULT_THRESHOLDS = {"summarization_quality": 3.0, "groundedness": 0.7, "rouge_l_sum": 0.2}
 
@@ -88,6 +89,18 @@ SETTINGS: dict[str, Setting] = {
             "GENOPS_EVAL_CONCURRENCY",
             "Evaluation requests to Gemini in flight at once (1 to 64); 429 and 5xx answers are retried with backoff.",
             "16",
+        ),
+        Setting(
+            "GENOPS_EVAL_MODE",
+            "How evaluations generate their answers: online (requests in a task), batch (a Vertex AI batch "
+            "prediction job at the batch price, waited for without a worker slot) or auto (batch from "
+            "GENOPS_BATCH_MIN_EXAMPLES examples).",
+            "auto",
+        ),
+        Setting(
+            "GENOPS_BATCH_MIN_EXAMPLES",
+            "With GENOPS_EVAL_MODE=auto: the smallest evaluation set answered by a batch prediction job.",
+            "500",
         ),
         Setting(
             "GENOPS_COMPARISON_METRIC",
@@ -230,6 +243,15 @@ def optional_number(name: str) -> float | None:
         ) from None
     if not value > 0 or value == float("inf"):
         raise InvalidSettingError(f"{name}={raw!r} must be a positive number, or empty for no limit.")
+    return value
+
+
+def eval_mode() -> str:
+    """The value of GENOPS_EVAL_MODE, checked: one of EVAL_MODES."""
+    name = "GENOPS_EVAL_MODE"
+    value = get(name).lower()
+    if value not in EVAL_MODES:
+        raise InvalidSettingError(f"{name}={value!r} is unknown; set it to one of {', '.join(EVAL_MODES)}.")
     return value
 
 

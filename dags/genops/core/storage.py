@@ -41,3 +41,14 @@ def upload_text(bucket: str, object_name: str, text: str, *, mime_type: str) -> 
         bucket_name=bucket, object_name=object_name, data=text, mime_type=mime_type
     )
     return gcs_uri(bucket, object_name)
+
+
+def list_names(bucket: str, prefix: str) -> list[str]:
+    """The names of the objects under `prefix`, sorted."""
+    return sorted(_hook(f"listing {gcs_uri(bucket, prefix)}").list(bucket_name=bucket, prefix=prefix))
+
+
+def read_text(bucket: str, object_name: str) -> str:
+    """An object's content as UTF-8 text."""
+    data = _hook(f"reading {gcs_uri(bucket, object_name)}").download(bucket_name=bucket, object_name=object_name)
+    return data.decode("utf-8")

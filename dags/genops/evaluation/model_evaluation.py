@@ -1,8 +1,8 @@
 """Evaluate one model configuration on the evaluation dataset and return its validated model_evaluations row.
 
 Shared by run_evaluation, genops_pipeline (the tuned endpoint) and model_comparison (every generation
-profile). Runs inside tasks only: the evaluation SDKs are imported by genops.evaluation.scoring when it is
-called.
+profile); the answers come online or from a batch prediction job (genops.evaluation.answers). Runs inside
+tasks only: the evaluation SDKs are imported by genops.evaluation.scoring when it is called.
 
 Retry-safe: each try logs to its own experiment run (`...-t<try>-<configuration>`), since the SDK creates
 the run without resuming and a second create of one name fails with "Experiment run ... already exists".
@@ -54,14 +54,18 @@ def score_responses(
         ) from None
 
 
-def evaluate_model(
-    *, model: str, model_config: str, profile: GenerationProfile, dag_id: str, run_id: str, try_number: int
-) -> dict:
-    """Generate answers with `model` sampled as `profile`, score them in the GENOPS_ experiment, build the row."""
-    from genops.evaluation.scoring import generate_responses
+def evaluate_model(*, submission: dict, profile: GenerationProfile, context) -> dict:
+    """Answer the evaluation dataset as `submission` says (online, or the batch job the sensor waited for;
+    genops.evaluation.answers), score the answers in the GENOPS_ experiment, build the configuration's row."""
+    from genops.evaluation.answers import answers
     from genops.gemini.prompts import load_eval_dataset
 
-    responses = generate_responses(load_eval_dataset(), model=model, profile=profile)
+    responses = answers(load_eval_dataset(), submission, profile=profile, context=context)
     return score_responses(
-        responses, model=model, model_config=model_config, dag_id=dag_id, run_id=run_id, try_number=try_number
+        responses,
+        model=submission["model"],
+        model_config=submission["model_config"],
+        dag_id=context["dag"].dag_id,
+        run_id=context["run_id"],
+        try_number=context["ti"].try_number,
     )

@@ -102,3 +102,48 @@ def daily_spend_decision(
             "daily_spend", True, "no daily budget is set (GENOPS_DAILY_TOKEN_BUDGET, GENOPS_DAILY_COST_BUDGET_USD)"
         )
     return GateDecision("daily_spend", True, "; ".join(notes))
+
+
+def batch_spend_decision(
+    *,
+    what: str,
+    estimated_tokens: int,
+    estimated_usd: float | None,
+    spent_tokens: int,
+    spent_usd: float | None,
+    token_budget: float | None,
+    cost_budget_usd: float | None,
+) -> GateDecision:
+    """Pass when today's ledger total plus a batch job's estimate (`what` names the job) stays within every
+    daily budget that is set. Decided before the job is submitted: a batch job cannot be stopped half-paid.
+
+    An estimate without a price (a model the price table lacks) is checked against the token budget only,
+    as the daily gate treats unpriced calls; the reason says so.
+    """
+    stops, notes = [], []
+    if token_budget is not None:
+        total = spent_tokens + estimated_tokens
+        line = f"{spent_tokens} tokens spent today + {estimated_tokens} estimated for {what}"
+        if total > token_budget:
+            stops.append(f"{line} = {total}, over the daily budget of {token_budget:g} tokens")
+        else:
+            notes.append(f"{line} = {total}, within {token_budget:g}")
+    if cost_budget_usd is not None:
+        if estimated_usd is None:
+            notes.append(f"{what} has no price in the price table: its cost is unknown and not counted")
+        else:
+            total_usd = (spent_usd or 0.0) + estimated_usd
+            line = f"{spent_usd or 0.0:.4f} USD spent today + {estimated_usd:.4f} USD estimated for {what}"
+            if total_usd > cost_budget_usd:
+                stops.append(f"{line} = {total_usd:.4f} USD, over the daily budget of {cost_budget_usd:g} USD")
+            else:
+                notes.append(f"{line} = {total_usd:.4f} USD, within {cost_budget_usd:g} USD")
+    if stops:
+        return GateDecision("batch_daily_spend", False, "; ".join(stops))
+    if not notes:
+        return GateDecision(
+            "batch_daily_spend",
+            True,
+            "no daily budget is set (GENOPS_DAILY_TOKEN_BUDGET, GENOPS_DAILY_COST_BUDGET_USD)",
+        )
+    return GateDecision("batch_daily_spend", True, "; ".join(notes))

@@ -97,6 +97,8 @@ CHECKS: dict[str, Callable[[frozenset[str]], str | None]] = {
     "GENOPS_APPROVAL_TIMEOUT": lambda produced: config.duration_seconds("GENOPS_APPROVAL_TIMEOUT") and None,
     "GENOPS_REGRESSION_TOLERANCE": lambda produced: config.fraction("GENOPS_REGRESSION_TOLERANCE") and None,
     "GENOPS_CANARY_BASELINE": lambda produced: config.metric_scores("GENOPS_CANARY_BASELINE") and None,
+    "GENOPS_EVAL_MODE": lambda produced: config.eval_mode() and None,
+    "GENOPS_BATCH_MIN_EXAMPLES": lambda produced: config.get_int("GENOPS_BATCH_MIN_EXAMPLES") and None,
     **{name: _model_name(name) for name in MODEL_SETTINGS},
 }
 

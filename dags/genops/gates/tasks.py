@@ -12,6 +12,7 @@ from genops.core import config
 from genops.core.compat import AirflowFailException, get_current_context, task
 from genops.gates.decisions import (
     GateDecision,
+    batch_spend_decision,
     budget_decision,
     daily_spend_decision,
     preflight_decision,
@@ -108,6 +109,31 @@ def daily_spend_today() -> GateDecision:
         token_budget=token_budget,
         cost_budget_usd=cost_budget,
     )
+
+
+def batch_within_daily_budget(*, what: str, estimated_tokens: int, estimated_usd: float | None) -> GateDecision:
+    """The daily spend gate for a batch prediction job, before it is submitted: today's ledger total plus the
+    job's estimate against GENOPS_DAILY_TOKEN_BUDGET and GENOPS_DAILY_COST_BUDGET_USD (both unset: nothing is
+    read). Logged and returned; the caller refuses to submit when it did not pass."""
+    token_budget = config.optional_number("GENOPS_DAILY_TOKEN_BUDGET")
+    cost_budget = config.optional_number("GENOPS_DAILY_COST_BUDGET_USD")
+    spent_tokens, spent_usd = 0, None
+    if token_budget is not None or cost_budget is not None:
+        from genops.usage import spend
+
+        today = spend.today()
+        spent_tokens, spent_usd = today.total_tokens, today.cost_usd
+    decision = batch_spend_decision(
+        what=what,
+        estimated_tokens=estimated_tokens,
+        estimated_usd=estimated_usd,
+        spent_tokens=spent_tokens,
+        spent_usd=spent_usd,
+        token_budget=token_budget,
+        cost_budget_usd=cost_budget,
+    )
+    log.info("%s gate %s: %s", decision.gate, "passed" if decision.passed else "REFUSED the job", decision.reason)
+    return decision
 
 
 @task.short_circuit

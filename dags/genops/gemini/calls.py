@@ -17,7 +17,7 @@ from typing import Any
 
 from genops.core import config
 from genops.core.credentials import GCP_CONN_ID, require_google_credentials
-from genops.gemini.usage import COUNT_TOKENS, GENERATE_CONTENT, CallContext, record_usage
+from genops.gemini.usage import BATCH_GENERATE_CONTENT, COUNT_TOKENS, GENERATE_CONTENT, CallContext, record_usage
 
 # The GenerateContentConfig fields that are part of the input, so a token count must send them too.
 INPUT_CONFIG_FIELDS = ("system_instruction", "tools")
@@ -85,6 +85,32 @@ def count_tokens(
         return genai.models.count_tokens(model=model, contents=contents, config=count_config(generation_config))
 
     return _call(COUNT_TOKENS, send, model=model, profile=profile, context=context, client=client)
+
+
+def request_body(client, *, model: str, contents: list, generation_config: Mapping[str, Any] | None) -> dict:
+    """The REST body (GenerateContentRequest JSON) that `generate` sends for these arguments, built by
+    google-genai's own request converter: a batch prediction job's request line is then the online request,
+    with the same generation config, system instruction, safety settings and tools."""
+    from google.genai import _common, models, types
+
+    parameters = types._GenerateContentParameters(
+        model=model, contents=contents, config=copy.deepcopy(generation_config)
+    )
+    body = models._GenerateContentParameters_to_vertex(client._api_client, parameters, None, parameters)
+    body.pop("_url", None)
+    body.pop("config", None)
+    return _common.encode_unserializable_types(_common.convert_to_dict(body))
+
+
+def batch_answer(response: Mapping[str, Any], *, model: str, profile: str | None, context: CallContext):
+    """One answer of a batch prediction job (the `response` of a predictions.jsonl line, the REST JSON of a
+    GenerateContentResponse) as a google-genai GenerateContentResponse, after recording its usage at the
+    batch price. The job itself was created by genops.evaluation.batch; this is where its spend is recorded."""
+    from google.genai import types
+
+    parsed = types.GenerateContentResponse.model_validate(response)
+    record_usage(parsed, call_kind=BATCH_GENERATE_CONTENT, model=model, profile=profile, context=context)
+    return parsed
 
 
 def _call(call_kind: str, send, *, model: str, profile: str | None, context, client):

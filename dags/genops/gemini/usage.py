@@ -13,12 +13,13 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from genops.usage import ledger
+from genops.usage.prices import BATCH_GENERATE_CONTENT
 
 log = logging.getLogger(__name__)
 
 GENERATE_CONTENT = "generate_content"
 COUNT_TOKENS = "count_tokens"
-CALL_KINDS = (GENERATE_CONTENT, COUNT_TOKENS)
+CALL_KINDS = (GENERATE_CONTENT, COUNT_TOKENS, BATCH_GENERATE_CONTENT)  # the last: one answer of a batch job
 
 
 @dataclass(frozen=True)

@@ -6,22 +6,18 @@ package creates carries labels naming the DAG and the run (and the try that crea
 start task, or a Clear of it, reattaches to the run's job instead of starting a second paid one. To tune
 again, trigger a new DAG run.
 
-The list filter uses Vertex AI's list-filter syntax for labels (`labels.<key>="<value>"`, joined with
-AND); the labels of every job returned are checked again here, so a service that ignored the filter could
-not make the run reattach to somebody else's job.
+The labels and the list filter (`labels.<key>="<value>"`, joined with AND) are genops.core.lineage's; the
+labels of every job returned are checked again here, so a service that ignored the filter could not make
+the run reattach to somebody else's job.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
-from genops.core.naming import label_value
+from genops.core.lineage import TRY_LABEL, RunLineage, labels_filter, state_of  # noqa: F401  (state_of: tasks.py)
 
 log = logging.getLogger(__name__)
-
-# Label keys (lowercase letters, digits, '_'; '-' would read as an operator in the list filter).
-DAG_LABEL, RUN_LABEL, TRY_LABEL = "genops_dag", "genops_run", "genops_try"
 
 SUCCEEDED = "JOB_STATE_SUCCEEDED"
 # End states without a usable tuned model; the sensor fails at once on each (no polling until its timeout).
@@ -38,29 +34,6 @@ CANCELLABLE = {"JOB_STATE_QUEUED", "JOB_STATE_PENDING", "JOB_STATE_RUNNING", "JO
 
 class TuningJobEnded(RuntimeError):
     """The job reached an end state without a tuned model; the message says which and why."""
-
-
-@dataclass(frozen=True)
-class RunLineage:
-    dag_id: str
-    run_id: str
-    try_number: int
-
-    def run_labels(self) -> dict[str, str]:
-        """The labels every try of this run looks for."""
-        return {DAG_LABEL: label_value(self.dag_id), RUN_LABEL: label_value(self.run_id)}
-
-    def labels(self) -> dict[str, str]:
-        """The labels a new job gets: the run's, and the try that created it."""
-        return {**self.run_labels(), TRY_LABEL: str(self.try_number)}
-
-
-def state_of(job) -> str:
-    return getattr(job.state, "value", job.state) or "JOB_STATE_UNSPECIFIED"
-
-
-def labels_filter(labels: dict[str, str]) -> str:
-    return " AND ".join(f'labels.{key}="{value}"' for key, value in sorted(labels.items()))
 
 
 def find_run_job(client, lineage: RunLineage):

@@ -10,6 +10,8 @@ Served, under /v1 and /v1beta1 (the SDKs use both):
   (`projects/*/locations/*/publishers/google/models/gemini-*`, other ids are 404) and for tuned endpoints
   (`projects/*/locations/*/endpoints/*`, 404 until a tuning job published it); see vertex_models.
 - `projects/*/locations/*/tuningJobs` create, list (filter on labels/state), get, `:cancel`; see vertex_tuning.
+- `projects/*/locations/*/batchPredictionJobs` create, list (filter on labels/state), get, `:cancel`: Gemini
+  requests read from and predictions written to the Cloud Storage emulator; see vertex_batch.
 - `projects/*/locations/*:evaluateInstances` (exact match, BLEU, ROUGE, pointwise); see vertex_eval.
 - the metadata store calls of experiment tracking; see vertex_metadata.
 
@@ -31,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import threading
 import urllib.error
 import urllib.parse
@@ -38,6 +41,7 @@ import urllib.request
 from collections.abc import Callable
 
 from scripts.local.cloud.http import ApiError, Request, Response, StandIn
+from scripts.local.cloud.vertex_batch import BatchPrediction, GcsWriter
 from scripts.local.cloud.vertex_eval import evaluate, warm_metric_libraries
 from scripts.local.cloud.vertex_metadata import COLLECTIONS, Metadata
 from scripts.local.cloud.vertex_models import MEDIA_TOKENS, Gemini, is_publisher_model_known
@@ -95,15 +99,26 @@ class VertexStandIn(StandIn):
         storage_host: str | None = None,
         tuning_pending_seconds: float = 1.0,
         tuning_running_seconds: float = 4.0,
+        batch_pending_seconds: float = 0.5,
+        batch_running_seconds: float = 2.0,
         tokens: Callable[[str], bool] | None = None,
     ):
         super().__init__("vertex-ai", port=port)
         self.tokens = tokens
         self.read_gcs = GcsReader(storage_host or os.environ.get("STORAGE_EMULATOR_HOST"))
+        self.write_gcs = GcsWriter(storage_host or os.environ.get("STORAGE_EMULATOR_HOST"))
         self.gemini = Gemini()
         self.tuning = Tuning(self.read_gcs, tuning_pending_seconds, tuning_running_seconds)
         self.metadata = Metadata()
         self.degraded = {m.strip() for m in os.environ.get("LOCAL_VERTEX_DEGRADED_MODELS", "").split(",") if m.strip()}
+        self.batch = BatchPrediction(
+            self.read_gcs,
+            self.write_gcs,
+            self.batch_answer,
+            self.batch_model_known,
+            batch_pending_seconds,
+            batch_running_seconds,
+        )
         self._add_routes()
 
     def degrade(self, model: str, degraded: bool = True) -> None:
@@ -195,6 +210,35 @@ class VertexStandIn(StandIn):
             raise ApiError(404, f"Endpoint `{endpoint}` not found.")
         return base_model, f"{base_model}-tuned-{endpoint.rsplit('/', 1)[-1]}"
 
+    def batch_model_resource(self, model: str) -> tuple[dict, str]:
+        """A batch job's `model` as the route parameters generateContent would see, and the version prefix.
+
+        Publisher models (`publishers/google/models/<id>`, with or without projects/*/locations/*/) and tuned
+        models (`projects/*/locations/*/models/<n>[@version]`, answered as their tuned endpoint)."""
+        match = re.fullmatch(rf"({LOCATION}/)?publishers/google/models/(?P<model_id>[^/:@]+)", model)
+        if match:
+            return {"model": model, "model_id": match["model_id"]}, "v1"
+        if re.fullmatch(rf"{LOCATION}/models/[^/:]+", model):
+            endpoint = self.tuning.tuned_model_endpoint(model)
+            if endpoint is not None:
+                return {"model": endpoint}, "v1"
+        raise ApiError(404, f"Model `{model}` was not found or your project does not have access to it.")
+
+    def batch_model_known(self, model: str) -> bool:
+        try:
+            params, _ = self.batch_model_resource(model)
+        except ApiError:
+            return False
+        return "model_id" not in params or is_publisher_model_known(params["model_id"])
+
+    def batch_answer(self, model: str, body: dict) -> dict:
+        """generateContent's JSON answer to one batch request line, through the same generator as online."""
+        params, version = self.batch_model_resource(model)
+        parsed = parse("GenerateContentRequest", body, version)
+        model_id, label = self.model_of(Request("POST", "", {}, {}, b"", params=params))
+        prompt, media_tokens = self.prompt_of(parsed)
+        return self.gemini.generate(model_id, label, prompt, media_tokens, parsed, body)
+
     def _add_routes(self) -> None:
         route = self.route
         for model in (PUBLISHER_MODEL, ENDPOINT):
@@ -234,12 +278,7 @@ class VertexStandIn(StandIn):
 
         @route("GET", rf"{VERSION}(?P<parent>{LOCATION})/tuningJobs")
         def list_tuning_jobs(request: Request):
-            size = request.arg("pageSize")
-            if size is not None and not size.isdigit():
-                raise ApiError(400, f"Invalid value for pageSize: {size!r}")
-            return self.tuning.list(
-                request.params["parent"], request.arg("filter"), int(size) if size else None, request.arg("pageToken")
-            )
+            return self.tuning.list(request.params["parent"], *_list_arguments(request))
 
         @route("GET", rf"{VERSION}(?P<name>{LOCATION}/tuningJobs/[^/:]+)")
         def get_tuning_job(request: Request):
@@ -248,6 +287,23 @@ class VertexStandIn(StandIn):
         @route("POST", rf"{VERSION}(?P<name>{LOCATION}/tuningJobs/[^/:]+):cancel")
         def cancel_tuning_job(request: Request):
             return self.tuning.cancel(request.params["name"])
+
+        @route("POST", rf"{VERSION}(?P<parent>{LOCATION})/batchPredictionJobs")
+        def create_batch_prediction_job(request: Request):
+            body = normalised("BatchPredictionJob", request.json(), request.params["version"])
+            return self.batch.create(request.params["parent"], body)
+
+        @route("GET", rf"{VERSION}(?P<parent>{LOCATION})/batchPredictionJobs")
+        def list_batch_prediction_jobs(request: Request):
+            return self.batch.list(request.params["parent"], *_list_arguments(request))
+
+        @route("GET", rf"{VERSION}(?P<name>{LOCATION}/batchPredictionJobs/[^/:]+)")
+        def get_batch_prediction_job(request: Request):
+            return self.batch.get(request.params["name"])
+
+        @route("POST", rf"{VERSION}(?P<name>{LOCATION}/batchPredictionJobs/[^/:]+):cancel")
+        def cancel_batch_prediction_job(request: Request):
+            return self.batch.cancel(request.params["name"])
 
         @route("POST", rf"{VERSION}(?P<location>{LOCATION}):evaluateInstances")
         def evaluate_instances(request: Request):
@@ -314,6 +370,14 @@ class VertexStandIn(StandIn):
             return metadata.add_context_artifacts_and_executions(
                 request.params["name"], body.get("artifacts", []), body.get("executions", [])
             )
+
+
+def _list_arguments(request: Request) -> tuple[str | None, int | None, str | None]:
+    """A list call's filter, page size (400 when not a number) and page token."""
+    size = request.arg("pageSize")
+    if size is not None and not size.isdigit():
+        raise ApiError(400, f"Invalid value for pageSize: {size!r}")
+    return request.arg("filter"), int(size) if size else None, request.arg("pageToken")
 
 
 def _unauthenticated(message: str) -> Response:

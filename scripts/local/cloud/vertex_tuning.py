@@ -89,6 +89,15 @@ class Tuning:
                 return job.body["baseModel"].rsplit("/", 1)[-1]
         return None
 
+    def tuned_model_endpoint(self, model: str) -> str | None:
+        """The endpoint published with tuned model `model` (projects/.../models/N, with or without @version)."""
+        with self._lock:
+            jobs = [job for job in self._jobs.values() if job.tuned_model.split("@")[0] == model.split("@")[0]]
+        for job in jobs:
+            if self.state(job) == "JOB_STATE_SUCCEEDED":
+                return job.tuned_endpoint
+        return None
+
     def state(self, job: TuningJob, now: float | None = None) -> str:
         now = time.time() if now is None else now
         age = now - job.created
@@ -144,19 +153,9 @@ class Tuning:
         return {}
 
     def list(self, parent: str, filter_text: str | None, page_size: int | None, page_token: str | None) -> dict:
-        terms = parse_filter(filter_text)
         with self._lock:
             jobs = [job for job in self._jobs.values() if job.name.startswith(f"{parent}/tuningJobs/")]
-        rendered = [self.render(job) for job in jobs]
-        matching = [job for job in rendered if matches(job, terms)]
-        matching.sort(key=lambda job: job["createTime"], reverse=True)
-        start = int(page_token) if page_token else 0
-        size = page_size or DEFAULT_PAGE_SIZE
-        page = matching[start : start + size]
-        result = {"tuningJobs": page} if page else {}
-        if start + size < len(matching):
-            result["nextPageToken"] = str(start + size)
-        return result
+        return list_page("tuningJobs", [self.render(job) for job in jobs], filter_text, page_size, page_token)
 
     def render(self, job: TuningJob) -> dict:
         """The TuningJob resource as the REST API returns it (camelCase JSON)."""
@@ -181,6 +180,21 @@ class Tuning:
         if state == "JOB_STATE_CANCELLED":
             resource["error"] = {"code": 1, "message": "CANCELED"}
         return resource
+
+
+def list_page(
+    field_name: str, rendered: list[dict], filter_text: str | None, page_size: int | None, page_token: str | None
+) -> dict:
+    """A list call's answer: the jobs `filter_text` matches, newest first, one page of them under `field_name`."""
+    terms = parse_filter(filter_text)
+    matching = sorted((job for job in rendered if matches(job, terms)), key=lambda job: job["createTime"], reverse=True)
+    start = int(page_token) if page_token else 0
+    size = page_size or DEFAULT_PAGE_SIZE
+    page = matching[start : start + size]
+    result = {field_name: page} if page else {}
+    if start + size < len(matching):
+        result["nextPageToken"] = str(start + size)
+    return result
 
 
 def parse_filter(text: str | None) -> list[tuple[str, str, str]]:

@@ -17,6 +17,8 @@ locals {
     GENOPS_EVAL_THRESHOLDS          = jsonencode(var.genops.eval_thresholds)
     GENOPS_EXPERIMENT_NAME          = var.genops.experiment_name
     GENOPS_EVAL_CONCURRENCY         = tostring(var.genops.eval_concurrency)
+    GENOPS_EVAL_MODE                = var.genops.eval_mode
+    GENOPS_BATCH_MIN_EXAMPLES       = tostring(var.genops.batch_min_examples)
     GENOPS_COMPARISON_METRIC        = var.genops.comparison_metric
     GENOPS_SAMPLES_PREFIX           = var.genops.samples_prefix
     GENOPS_FEEDBACK_TABLE           = var.genops.feedback_table

@@ -48,6 +48,8 @@ variable "genops" {
     eval_thresholds          = map(number)
     experiment_name          = string
     eval_concurrency         = number
+    eval_mode                = string
+    batch_min_examples       = number
     comparison_metric        = string
     samples_prefix           = string
     feedback_table           = string

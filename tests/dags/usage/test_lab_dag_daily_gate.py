@@ -46,9 +46,14 @@ def test_every_lab_dag_that_calls_gemini_starts_its_spend_behind_the_daily_gate(
     spending = {
         "generate_content": "generate_",
         "count_tokens": "count_tokens",
-        "genops_pipeline": "evaluate_tuned_model",
-        "run_evaluation": "generate_responses",
-        "model_comparison": "evaluate",
+        # the evaluations' submit tasks: a batch job is paid from its creation; online answers come after them
+        "genops_pipeline": "submit_evaluation",
+        "run_evaluation": "submit",
+        "model_comparison": "submit",
     }[dag_id]
     first_spenders = [t for t in dag.tasks if t.task_id.startswith(spending)]
     assert first_spenders and all(gate.task_id in t.upstream_task_ids for t in first_spenders)
+    answering = {"genops_pipeline": "evaluate_tuned_model", "run_evaluation": "generate_responses"}
+    answering["model_comparison"] = "evaluate"
+    for task_id in [answering[dag_id]] if dag_id in answering else []:
+        assert gate.task_id in {t.task_id for t in dag.get_task(task_id).get_flat_relatives(upstream=True)}
