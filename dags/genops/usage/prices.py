@@ -1,4 +1,8 @@
-"""Estimated cost of a Gemini call from the repository's price table (prices.json)."""
+"""Estimated cost of a Gemini call from the prices in the model table (genops/models/models.json).
+
+Each model's prices carry their own `as_of` date and source; a model without prices (or unknown to the
+table, such as a tuned endpoint) costs "unknown" (None), never zero.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,17 @@ import functools
 import json
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-PRICE_FILE = Path(__file__).with_name("prices.json")
+from genops.models.table import TABLE_FILE, model_id
+
 TOKEN_CLASSES = ("input", "cached_input", "output", "thinking")
-# Vertex AI model ids as requests name them: "gemini-2.5-flash", "publishers/google/models/gemini-2.5-flash",
-# or a full projects/.../publishers/google/models/... path. Tuned endpoints are not priced here.
-PUBLISHER_MODEL = "publishers/google/models/"
+PRICE_FILE = TABLE_FILE
+
+__all__ = ["PriceTable", "PriceTableError", "Tier", "estimate", "model_id", "parse", "table"]
 
 
 class PriceTableError(ValueError):
-    """prices.json is malformed: a missing class, a negative price, tiers out of order."""
+    """The model table's prices are malformed: a missing class, a negative price, tiers out of order."""
 
 
 @dataclass(frozen=True)
@@ -29,46 +33,56 @@ class Tier:
 
 
 @dataclass(frozen=True)
-class PriceTable:
+class ModelPrices:
     as_of: date
-    source: str
+    source: str  # the URL the prices were read from
     per_tokens: int
-    models: dict[str, tuple[Tier, ...]]
+    tiers: tuple[Tier, ...]
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    models: dict[str, ModelPrices]
     free_call_kinds: frozenset[str]
 
-    def tiers_for(self, model: str) -> tuple[Tier, ...] | None:
+    def prices_for(self, model: str) -> ModelPrices | None:
         return self.models.get(model_id(model))
 
+    def tiers_for(self, model: str) -> tuple[Tier, ...] | None:
+        prices = self.prices_for(model)
+        return prices.tiers if prices else None
 
-def model_id(model: str) -> str:
-    """The bare model id of a model name or publisher model path; other resources (endpoints) unchanged."""
-    return model.rsplit(PUBLISHER_MODEL, 1)[1] if PUBLISHER_MODEL in model else model
+
+def _tiers(name: str, entries: list[dict]) -> tuple[Tier, ...]:
+    tiers = tuple(Tier(**tier) for tier in entries)
+    bounds = [t.prompt_tokens_up_to for t in tiers]
+    if not tiers or bounds[-1] is not None or any(b is None for b in bounds[:-1]) or bounds[:-1] != sorted(bounds[:-1]):
+        raise PriceTableError(f"{name}: tiers must rise and end with prompt_tokens_up_to null")
+    for tier in tiers:
+        if any(not isinstance(getattr(tier, c), int | float) or getattr(tier, c) < 0 for c in TOKEN_CLASSES):
+            raise PriceTableError(f"{name}: every token class needs a price >= 0, got {tier}")
+    return tiers
 
 
 def parse(document: dict) -> PriceTable:
+    """The prices of a model table document (models.json): models whose `prices.tiers` is null are unpriced,
+    and must say why (`unpriced_because`)."""
     try:
+        sources = document["sources"]
         models = {}
         for name, entry in document["models"].items():
-            tiers = tuple(Tier(**tier) for tier in entry["tiers"])
-            bounds = [t.prompt_tokens_up_to for t in tiers]
-            if (
-                not tiers
-                or bounds[-1] is not None
-                or any(b is None for b in bounds[:-1])
-                or bounds[:-1] != sorted(bounds[:-1])
-            ):
-                raise PriceTableError(f"{name}: tiers must rise and end with prompt_tokens_up_to null")
-            for tier in tiers:
-                if any(not isinstance(getattr(tier, c), int | float) or getattr(tier, c) < 0 for c in TOKEN_CLASSES):
-                    raise PriceTableError(f"{name}: every token class needs a price >= 0, got {tier}")
-            models[name] = tiers
-        return PriceTable(
-            as_of=date.fromisoformat(document["as_of"]),
-            source=document["source"],
-            per_tokens=int(document["per_tokens"]),
-            models=models,
-            free_call_kinds=frozenset(document.get("free_call_kinds", ())),
-        )
+            prices = entry["prices"]
+            if prices["tiers"] is None:
+                if not prices.get("unpriced_because"):
+                    raise PriceTableError(f"{name}: no prices and no unpriced_because")
+                continue
+            models[name] = ModelPrices(
+                as_of=date.fromisoformat(prices["as_of"]),
+                source=sources[prices["source"]]["url"],
+                per_tokens=int(prices["per_tokens"]),
+                tiers=_tiers(name, prices["tiers"]),
+            )
+        return PriceTable(models=models, free_call_kinds=frozenset(document.get("free_call_kinds", ())))
     except (KeyError, TypeError) as err:
         raise PriceTableError(f"{PRICE_FILE.name} is malformed: {err!r}") from None
 
@@ -96,10 +110,10 @@ def estimate(
     prices = prices or table()
     if call_kind in prices.free_call_kinds:
         return 0.0
-    tiers = prices.tiers_for(model)
-    if tiers is None:
+    model_prices = prices.prices_for(model)
+    if model_prices is None:
         return None
-    tier = next(t for t in tiers if t.prompt_tokens_up_to is None or prompt_tokens <= t.prompt_tokens_up_to)
+    tier = next(t for t in model_prices.tiers if t.prompt_tokens_up_to is None or prompt_tokens <= t.prompt_tokens_up_to)
     uncached = max(prompt_tokens - cached_tokens, 0)
     cost = (
         uncached * tier.input
@@ -107,4 +121,10 @@ def estimate(
         + output_tokens * tier.output
         + thinking_tokens * tier.thinking
     )
-    return round(cost / prices.per_tokens, 9)
+    return round(cost / model_prices.per_tokens, 9)
+
+
+def as_of(model: str, prices: PriceTable | None = None) -> str | None:
+    """The date of `model`'s prices (ISO), None when it has none."""
+    model_prices = (prices or table()).prices_for(model)
+    return model_prices.as_of.isoformat() if model_prices else None
