@@ -69,10 +69,11 @@ def _explain(context) -> None:
         return
     client = calls.genai_client(f"explaining the failure of {label}")  # checks credentials first
     prompt = failure_prompt(context)
+    model = config.get(PROFILE.model_setting)
     request = {
-        "model": config.get(PROFILE.model_setting),
+        "model": model,
         "contents": [prompt],
-        "generation_config": PROFILE.generation_config(),
+        "generation_config": PROFILE.generation_config(model=model),
         "profile": PROFILE.name,
         "context": context,  # the usage is the failed task's
         "client": client,
