@@ -69,8 +69,9 @@ fmt: setup ## Format Python (ruff) and Terraform (terraform fmt)
 	terraform fmt -recursive terraform
 
 .PHONY: docs
-docs: setup ## Regenerate the Inputs/Outputs tables of terraform/ and terraform/modules/* READMEs (scripts/tfdoc.py)
+docs: setup ## Regenerate the Inputs/Outputs tables of terraform/ READMEs (scripts/tfdoc.py) and the model tables (scripts/docs/models_doc.py)
 	$(VENV)/bin/python scripts/tfdoc.py
+	$(VENV)/bin/python scripts/docs/models_doc.py
 
 .PHONY: benchmark
 benchmark: setup setup-airflow2 ## Run Airflow's own DAG processor over dags/ on both pinned Airflows; print the parse table, check the targets
