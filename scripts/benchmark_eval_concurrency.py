@@ -120,9 +120,7 @@ def run(examples: list[dict], concurrency: int, server: StandIn) -> tuple[float,
     original, retrying.DEFAULT_BACKOFF = retrying.DEFAULT_BACKOFF, backoff
     try:
         started = time.perf_counter()
-        rows = generate_responses(
-            examples, model=flash_model(), concurrency=concurrency, client=client_for(server)
-        )
+        rows = generate_responses(examples, model=flash_model(), concurrency=concurrency, client=client_for(server))
         return time.perf_counter() - started, rows
     finally:
         retrying.DEFAULT_BACKOFF = original

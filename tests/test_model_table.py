@@ -94,6 +94,9 @@ def test_every_price_the_ledger_uses_comes_from_the_table_with_its_date_and_sour
 
 def test_the_generated_model_docs_are_current():
     result = subprocess.run(
-        [str(ROOT / ".venv/bin/python"), "scripts/docs/models_doc.py", "--check"], cwd=ROOT, capture_output=True, text=True
+        [str(ROOT / ".venv/bin/python"), "scripts/docs/models_doc.py", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr

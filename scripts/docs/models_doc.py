@@ -46,15 +46,25 @@ def render(table: dict) -> str:
     lines += ["| Setting | Default model | Retires | Why |", "|---|---|---|---|"]
     for setting, model in table["defaults"].items():
         facts = models[model]
-        lines.append(f"| `{setting}` | `{model}` | {facts['retires']} {facts['retires_note']} | {table['defaults_why'][setting]} |")
-    lines += ["", "| Model | Stage | Released | Retires | Replacement | Supervised tuning | Thinking | Sampling advised against | Price per 1M tokens (USD) |"]
+        retires = f"{facts['retires']} {facts['retires_note']}"
+        lines.append(f"| `{setting}` | `{model}` | {retires} | {table['defaults_why'][setting]} |")
+    header = ("Model", "Stage", "Released", "Retires", "Replacement", "Supervised tuning", "Thinking")
+    header += ("Sampling advised against", "Price per 1M tokens (USD)")
+    lines += ["", "| " + " | ".join(header) + " |"]
     lines.append("|---|---|---|---|---|---|---|---|---|")
     for model, facts in sorted(models.items(), key=lambda item: item[1]["retires"] or "9999", reverse=True):
-        lines.append(
-            f"| `{model}` | {facts['launch_stage']} | {facts['released']} | {facts['retires']} {facts['retires_note']} | "
-            f"{', '.join(f'`{r}`' for r in facts['replacements']) or '-'} | {'yes' if facts['supervised_tuning'] else 'no'} | "
-            f"{_thinking(facts['thinking'])} | {', '.join(facts['sampling']['advised_against']) or '-'} | {_price(facts['prices'])} |"
+        cells = (
+            f"`{model}`",
+            facts["launch_stage"],
+            facts["released"],
+            f"{facts['retires']} {facts['retires_note']}",
+            ", ".join(f"`{r}`" for r in facts["replacements"]) or "-",
+            "yes" if facts["supervised_tuning"] else "no",
+            _thinking(facts["thinking"]),
+            ", ".join(facts["sampling"]["advised_against"]) or "-",
+            _price(facts["prices"]),
         )
+        lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "| Source | Read | What it says |", "|---|---|---|"]
     for key, source in table["sources"].items():
         lines.append(f"| [{key}]({source['url']}) | {source['read']} | {source['says']} |")
@@ -63,7 +73,12 @@ def render(table: dict) -> str:
 
 
 def files_with_block() -> list[Path]:
-    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "--cached", "--others", "--exclude-standard", "*.md"], capture_output=True, text=True, check=True)
+    listed = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "--cached", "--others", "--exclude-standard", "*.md"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     paths = [ROOT / name for name in listed.stdout.split()]
     return [path for path in paths if path.is_file() and BEGIN in path.read_text(encoding="utf-8")]
 

@@ -65,7 +65,7 @@ def test_clearing_the_whole_run_later_still_reattaches(tune):
     again = start_or_reattach(
         client,
         RunLineage("supervised_fine_tuning", first.task_instances[0].run_id, try_number=3),
-        base_model="gemini-2.5-flash",
+        base_model="gemini-3.8-flash",
         training_data_uri="gs://genops-test-data/training/sft_train.jsonl",
         display_name="genops-tuned",
     )
@@ -73,7 +73,7 @@ def test_clearing_the_whole_run_later_still_reattaches(tune):
     other_run = start_or_reattach(
         client,
         RunLineage("supervised_fine_tuning", "manual__another", try_number=1),
-        base_model="gemini-2.5-flash",
+        base_model="gemini-3.8-flash",
         training_data_uri="gs://genops-test-data/training/sft_train.jsonl",
         display_name="genops-tuned",
     )
@@ -133,7 +133,7 @@ def test_killing_the_wait_cancels_a_running_job_and_leaves_a_finished_one(genops
     job = start_or_reattach(
         client,
         RunLineage("d", "r", 1),
-        base_model="gemini-2.5-flash",
+        base_model="gemini-3.8-flash",
         training_data_uri="gs://b/t.jsonl",
         display_name="t",
     )

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from genops.core import config
 from genops.evaluation.scoring import COMPUTED_METRICS, POINTWISE_METRICS
 from genops.gemini.profiles import PROFILES
 from genops.gemini.prompts import SYSTEM_INSTRUCTION
@@ -33,7 +34,7 @@ FLASH = {"model_setting": "GENOPS_FLASH_MODEL"}
 
 
 def tuned_label(endpoint: str) -> str:
-    return f"gemini-2.5-flash-tuned-{endpoint.rsplit('/', 1)[-1]}"
+    return f"gemini-3.5-flash-lite-tuned-{endpoint.rsplit('/', 1)[-1]}"
 
 
 # --- supervised_fine_tuning -----------------------------------------------------------------------------------
@@ -45,7 +46,7 @@ def test_tuning_reads_the_bucket_starts_one_job_and_publishes_its_endpoint(dagba
     assert result.state == "success", result.task_states
     (create,) = [r for r in wire.vertex.requests if r["method"] == "POST" and r["path"].endswith("/tuningJobs")]
     assert create["body"]["supervisedTuningSpec"]["trainingDatasetUri"] == f"gs://{BUCKET}/{TRAINING_OBJECT}"
-    assert create["body"]["baseModel"] == "gemini-2.5-flash"
+    assert create["body"]["baseModel"] == config.SETTINGS["GENOPS_TUNING_SOURCE_MODEL"].default
     endpoint = result.xcom(WAIT, key="tuned_model_endpoint_name")
     assert endpoint.startswith(f"projects/{PROJECT}/locations/{REGION}/endpoints/")
     assert result.xcom(WAIT, key="tuned_model_name").startswith(f"projects/{PROJECT}/locations/{REGION}/models/")
@@ -100,13 +101,13 @@ def test_run_evaluation_scores_with_the_evaluation_service_and_logs_the_experime
     assert result.state == "success", result.task_states
     row = result.xcom("evaluate")
     summary = json.loads(row["summary_metrics"])
-    assert row["model"] == "gemini-2.5-flash" and row["row_count"] == 8
+    assert row["model"] == "gemini-3.8-flash" and row["row_count"] == 8
     assert METRICS <= set(summary) and all(isinstance(summary[name], float) for name in METRICS)
     # ROUGE computed for real (rouge-score) on the stand-in's deterministic answers
     scorer = rouge_scorer.RougeScorer(["rougeLsum"])
     examples = load_eval_dataset()
     answers = [
-        expected_answer("gemini-2.5-flash", f"{SYSTEM_INSTRUCTION}\n{build_prompt(e['instruction'], e['context'])}")
+        expected_answer("gemini-3.8-flash", f"{SYSTEM_INSTRUCTION}\n{build_prompt(e['instruction'], e['context'])}")
         for e in examples
     ]
     rouge = [scorer.score(e["reference"], a)["rougeLsum"].fmeasure for e, a in zip(examples, answers, strict=True)]

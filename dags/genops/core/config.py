@@ -65,9 +65,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("GENOPS_DATA_BUCKET", "Bucket name for training data and evaluation reports (no gs://)."),
         Setting("GENOPS_BQ_DATASET", "BigQuery dataset that holds evaluation results.", "genops"),
         Setting("GENOPS_BQ_TABLE", "BigQuery table of evaluation rows (schema: genops/schemas).", "model_evaluations"),
-        Setting(
-            "GENOPS_PRO_MODEL", "Gemini model used as the 'pro' configuration.", default_model("GENOPS_PRO_MODEL")
-        ),
+        Setting("GENOPS_PRO_MODEL", "Gemini model used as the 'pro' configuration.", default_model("GENOPS_PRO_MODEL")),
         Setting(
             "GENOPS_FLASH_MODEL", "Gemini model used as the 'flash' configuration.", default_model("GENOPS_FLASH_MODEL")
         ),
@@ -146,7 +144,7 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting(
             "GENOPS_DAILY_COST_BUDGET_USD",
-            "Optional: estimated USD all DAGs may spend per UTC day (prices from the model table genops/models/models.json); "
+            "Optional: estimated USD all DAGs may spend per UTC day (prices: genops/models/models.json); "
             "empty: no daily cost limit.",
             "",
         ),

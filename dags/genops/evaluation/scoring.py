@@ -33,14 +33,14 @@ def evaluation_profile(model_setting: str) -> GenerationProfile:
     A model whose own profile in PROFILES thinks at its default level (the pro model) keeps that and its output
     room; sampling stays deterministic where the model accepts it (see GenerationProfile.generation_config).
     """
-    own = next((p for p in PROFILES if p.model_setting == model_setting and p.thinking_level is None), None)
+    own = next((p for p in PROFILES if p.model_setting == model_setting), None)
     if own is None:
         return replace(EVAL_GENERATION_PROFILE, model_setting=model_setting)
     return replace(
         EVAL_GENERATION_PROFILE,
         model_setting=model_setting,
-        thinking_level=None,
-        max_output_tokens=own.max_output_tokens,
+        thinking_level=own.thinking_level,
+        max_output_tokens=max(own.max_output_tokens, EVAL_GENERATION_PROFILE.max_output_tokens),
     )
 
 

@@ -146,8 +146,9 @@ def missing_models(models: dict[str, str], get_model: Callable[[str], object]) -
                         setting,
                         model,
                         f"models.get answered 403 {err.status}: {err.message}. The model was not checked: the "
-                        f"DAG's identity lacks permission to read Vertex AI publisher models in GENOPS_PROJECT_ID (grant "
-                        f"it roles/aiplatform.user); this is a missing permission, not a missing model",
+                        f"DAG's identity lacks permission to read Vertex AI publisher models in "
+                        f"GENOPS_PROJECT_ID (grant it roles/aiplatform.user); this is a missing permission, "
+                        f"not a missing model",
                     )
                 )
                 continue

@@ -48,8 +48,8 @@ class GenerationProfile:
     top_p: float | None = None
     top_k: int | None = None
     google_search: bool = False
-    max_output_tokens: int = 2048
-    thinking_level: str | None = "LOW"
+    max_output_tokens: int = 4096
+    thinking_level: str | None = None
 
     def __post_init__(self):
         if self.thinking_level not in (None, *THINKING_LEVELS):
@@ -86,8 +86,9 @@ class GenerationProfile:
 THINKING_LEVELS = ("LOW", "MEDIUM", "HIGH")
 
 PROFILES: tuple[GenerationProfile, ...] = (
-    # The pro model thinks at its default level: the comparison is of the stronger model as Google ships it.
-    GenerationProfile("pro", "GENOPS_PRO_MODEL", thinking_level=None, max_output_tokens=8192),
+    # Every profile lets the model think at its default level (no thinking_config): the current models cannot
+    # turn thinking off, and Vertex AI's v1beta1 GenerationConfig the lab validates against has no thinking level.
+    GenerationProfile("pro", "GENOPS_PRO_MODEL", max_output_tokens=8192),
     GenerationProfile("flash", "GENOPS_FLASH_MODEL"),
     GenerationProfile("deterministic", "GENOPS_FLASH_MODEL", temperature=0.0, top_p=0.1, top_k=1),
     GenerationProfile("balanced", "GENOPS_FLASH_MODEL", temperature=0.5, top_p=0.8, top_k=20),

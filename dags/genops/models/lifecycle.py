@@ -40,7 +40,9 @@ class ModelStanding:
         )
 
 
-def standing(setting: str, model: str, today: date, *, tuning: bool = False, models: ModelTable | None = None) -> ModelStanding:
+def standing(
+    setting: str, model: str, today: date, *, tuning: bool = False, models: ModelTable | None = None
+) -> ModelStanding:
     """How `model` (configured as `setting`) stands on `today`.
 
     retired: on or after its retirement date (a request answers 404). retiring: within the table's warning
@@ -75,6 +77,12 @@ def standing(setting: str, model: str, today: date, *, tuning: bool = False, mod
         )
     if days_left <= models.warn_days:
         return ModelStanding(
-            setting, bare, "retiring", retires, days_left, replacements, f"{bare} retires on {retires}, in {days_left} days{instead}"
+            setting,
+            bare,
+            "retiring",
+            retires,
+            days_left,
+            replacements,
+            f"{bare} retires on {retires}, in {days_left} days{instead}",
         )
     return ModelStanding(setting, bare, "current", retires, days_left, replacements, f"{bare} retires on {retires}")

@@ -113,7 +113,9 @@ def estimate(
     model_prices = prices.prices_for(model)
     if model_prices is None:
         return None
-    tier = next(t for t in model_prices.tiers if t.prompt_tokens_up_to is None or prompt_tokens <= t.prompt_tokens_up_to)
+    tier = next(
+        t for t in model_prices.tiers if t.prompt_tokens_up_to is None or prompt_tokens <= t.prompt_tokens_up_to
+    )
     uncached = max(prompt_tokens - cached_tokens, 0)
     cost = (
         uncached * tier.input

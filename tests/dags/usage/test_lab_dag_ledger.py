@@ -21,7 +21,7 @@ def test_count_tokens_dag_records_each_call_of_each_try(dagbag, genops_env, bigq
     assert (counted["counted_tokens"], counted["total_tokens"], counted["estimated_cost_usd"]) == (100, 0, 0.0)
     assert generated["thinking_tokens"] == 7 and generated["output_tokens"] > 0 and generated["prompt_tokens"] > 0
     assert generated["total_tokens"] == generated["prompt_tokens"] + generated["output_tokens"] + 7
-    assert generated["model"] == "gemini-2.5-flash" and generated["profile"] == "flash"
+    assert generated["model"] == "gemini-3.8-flash" and generated["profile"] == "flash"
     assert generated["estimated_cost_usd"] > 0 and counted["run_id"] == generated["run_id"]
 
 
