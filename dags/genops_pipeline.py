@@ -11,7 +11,7 @@ from genops.evaluation.scoring import EVAL_GENERATION_PROFILE, EVALUATED_METRICS
 from genops.gates.tasks import meets_thresholds, preflight, within_budget, within_daily_budget
 from genops.gemini import tasks as gemini
 from genops.gemini.prompts import SUMMARY_INSTRUCTION, build_prompt
-from genops.tuning.tasks import TUNED_ENDPOINT_KEY, tuning_tasks
+from genops.tuning.tasks import TUNED_BASE_MODEL_KEY, TUNED_ENDPOINT_KEY, tuning_tasks
 
 # Served in the format the model was tuned on (genops/data/sft_train.jsonl) and sampled as it was evaluated.
 SERVING_PROFILE = EVAL_GENERATION_PROFILE
@@ -38,15 +38,17 @@ with lab_dag(
         ],
         produced_metrics=list(EVALUATED_METRICS),
     )
-    tuned_endpoint = tuning_tasks(after=settings)[TUNED_ENDPOINT_KEY]
+    tuning = tuning_tasks(after=settings)
+    tuned_endpoint = tuning[TUNED_ENDPOINT_KEY]
 
     @task
-    def evaluate_tuned_model(endpoint: str) -> dict:
+    def evaluate_tuned_model(endpoint: str, base_model: str) -> dict:
         from genops.evaluation.model_evaluation import evaluate_model
 
         context = get_current_context()
         return evaluate_model(
             model=endpoint,
+            base_model=base_model,
             model_config="tuned",
             profile=EVAL_GENERATION_PROFILE,
             dag_id=context["dag"].dag_id,
@@ -57,7 +59,7 @@ with lab_dag(
     count_tokens = gemini.count_tokens("count_tokens", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint)
     generate = gemini.generate_content("generate", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint)
 
-    evaluation = evaluate_tuned_model(tuned_endpoint)
+    evaluation = evaluate_tuned_model(tuned_endpoint, tuning[TUNED_BASE_MODEL_KEY])
     within_daily_budget() >> evaluation  # the evaluation's answers are the first Gemini spend
     meets_thresholds(evaluation) >> count_tokens
     within_budget(count_tokens) >> generate

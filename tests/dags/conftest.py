@@ -20,6 +20,7 @@ EXPECTED_DAG_IDS = {
     "supervised_fine_tuning",
     "genops_pipeline",
     "model_comparison",
+    "model_lifecycle",
 }
 EXPECTED_DAG_IDS |= SAMPLE_DAG_IDS  # dags/samples
 

@@ -122,6 +122,8 @@ class FakeGenAIClient:
     # What models.get finds (publisher model ids): the model table's models less those Google lists as retired
     # (the Vertex AI stand-in's own list); any other id is the service's 404 NOT_FOUND.
     available_models: set[str] = field(default_factory=lambda: set(table().models) - set(RETIRED))
+    # What tunings.list returns (google.genai types.TuningJob objects).
+    listed_tuning_jobs: list = field(default_factory=list)
     # Raised by the next generate_content calls, one each, after the call is recorded (transient failures).
     failures: list[Exception] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
@@ -216,6 +218,14 @@ class _Tunings:
             Call("tunings.tune", {"base_model": base_model, "training_dataset": training_dataset, "config": config})
         )
         return types.TuningJob(name=TUNING_JOB, state=types.JobState.JOB_STATE_PENDING, base_model=base_model)
+
+    def list(self, *, config=None):
+        """The project's tuning jobs (`listed_tuning_jobs`, real `types.TuningJob`s), as one page."""
+        from google.genai import types
+
+        types._ListTuningJobsParameters(config=config)
+        self._client.calls.append(Call("tunings.list", {"config": config}))
+        return list(self._client.listed_tuning_jobs)
 
     def get(self, *, name, config=None):
         from google.genai import types

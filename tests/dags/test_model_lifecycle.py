@@ -93,7 +93,7 @@ def test_a_model_ten_days_from_retirement_passes_preflight_with_the_warning_reco
     assert result.task_states["preflight"] == "success"
     decision = result.xcom("preflight", key="decision")
     assert decision["passed"] is True and len(decision["warnings"]) == 1 and "in 10 days" in decision["warnings"][0]
-    assert f"{WARNING_MARKER} setting=GENOPS_FLASH_MODEL model={model}" in caplog.text
+    assert f"{WARNING_MARKER} status=retiring setting=GENOPS_FLASH_MODEL model={model}" in caplog.text
     assert "models.get" in genai.client.methods_called()
 
 
@@ -103,3 +103,61 @@ def test_the_defaults_are_found_by_a_models_get_that_404s_every_retired_model(se
 
     client = FakeGenAIClient()
     assert missing_models({setting: config.SETTINGS[setting].default}, lambda m: client.models.get(model=m)) == []
+
+
+# --- the daily model_lifecycle DAG -----------------------------------------------------------------------------
+
+
+def succeeded_tuning_job(base_model: str, endpoint: str = "projects/p/locations/us-central1/endpoints/7"):
+    from google.genai import types
+
+    return types.TuningJob(
+        name="projects/p/locations/us-central1/tuningJobs/1",
+        state=types.JobState.JOB_STATE_SUCCEEDED,
+        base_model=base_model,
+        labels={"genops_dag": "supervised_fine_tuning", "genops_run": "manual__1"},
+        tuned_model=types.TunedModel(model="projects/p/locations/us-central1/models/3", endpoint=endpoint),
+        create_time=datetime(2026, 11, 1, tzinfo=UTC),
+    )
+
+
+def test_the_lifecycle_dag_records_a_passing_decision_on_current_defaults(dagbag, genops_env):
+    genai = install_fake_genai(genops_env)
+    result = run_dag(dagbag.get_dag("model_lifecycle"), retries=True)
+
+    assert result.task_states == {"check_model_lifecycle": "success"}
+    decision = result.xcom("check_model_lifecycle", key="decision")
+    assert decision["gate"] == "model_lifecycle" and decision["passed"] is True and decision["warnings"] == []
+    asked = sorted(c.kwargs["model"] for c in genai.client.calls if c.method == "models.get")
+    defaults = sorted(config.SETTINGS[s].default for s in ("GENOPS_PRO_MODEL", "GENOPS_FLASH_MODEL"))
+    assert set(defaults) <= set(asked), "every configured model is asked for with models.get"
+
+
+def test_the_lifecycle_dag_warns_for_a_tuned_endpoint_whose_base_retires_soon(dagbag, genops_env, caplog):
+    caplog.set_level(logging.INFO)
+    model, retires = retiring_model()
+    genai = install_fake_genai(genops_env)
+    genai.client.listed_tuning_jobs = [succeeded_tuning_job(model)]
+    day = datetime.combine(retires - timedelta(days=10), datetime.min.time(), UTC)
+    result = run_dag(dagbag.get_dag("model_lifecycle"), retries=True, logical_date=day)
+
+    assert result.task_states == {"check_model_lifecycle": "success"}
+    decision = result.xcom("check_model_lifecycle", key="decision")
+    (warning,) = decision["warnings"]
+    assert "endpoints/7" in warning and model in warning and "in 10 days" in warning
+    assert f"{WARNING_MARKER} status=retiring setting=tuned endpoint" in caplog.text
+
+
+def test_the_lifecycle_dag_fails_once_on_a_retired_configured_model_naming_the_replacement(
+    dagbag, genops_env, caplog
+):
+    caplog.set_level(logging.INFO)
+    install_fake_genai(genops_env)
+    genops_env.setenv("GENOPS_PRO_MODEL", RETIRED_MODEL)
+    result = run_dag(dagbag.get_dag("model_lifecycle"), retries=True)
+
+    assert result.task_states == {"check_model_lifecycle": "failed"}
+    assert result.try_numbers()["check_model_lifecycle"] == 1, "a retired model does not come back on retry"
+    decision = result.xcom("check_model_lifecycle", key="decision")
+    assert decision["passed"] is False and table().facts(RETIRED_MODEL).replacements[0] in decision["reason"]
+    assert f"{WARNING_MARKER} status=retired setting=GENOPS_PRO_MODEL model={RETIRED_MODEL}" in caplog.text

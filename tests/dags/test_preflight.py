@@ -64,7 +64,7 @@ def test_models_get_404_names_the_setting_and_the_lifecycle_note():
     )
     (problem,) = problems
     assert problem.setting == "GENOPS_FLASH_MODEL" and "404 NOT_FOUND" in problem.problem
-    assert "Gemini models: lifecycle" in problem.problem
+    assert "docs/models.md" in problem.problem
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from tests.terraform.hcl_tree import REPO, TERRAFORM
 
 MODULE = TERRAFORM / "modules" / "monitoring"
 CATALOGUE = json.loads((MODULE / "catalogue.json").read_text())
-SOURCES = [MODULE / "main.tf", MODULE / "dashboard.json.tftpl"]
+SOURCES = [*sorted(MODULE.glob("*.tf")), MODULE / "dashboard.json.tftpl"]
 METRIC_TYPE = re.compile(r"[a-z]+\.googleapis\.com/[A-Za-z0-9_/]+")
 GOOGLE_DOCS = ("https://cloud.google.com/",)
 
@@ -81,6 +81,31 @@ def test_tuning_marker_matches_the_tuning_sensors_failure_message():
         rendered = f"Tuning job projects/p/locations/us-central1/tuningJobs/42 failed ({state}): quota exceeded"
         assert marker.search(rendered), f"the tuning alert would miss a job that ended {state}"
     assert not marker.search("Tuning job projects/p/locations/us-central1/tuningJobs/4 succeeded (JOB_STATE_SUCCEEDED)")
+
+
+def test_model_lifecycle_marker_and_extractors_match_the_line_the_dags_log():
+    """The alert policy's filter and label extractors read the line ModelStanding.log_line writes."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "dags"))
+    from datetime import timedelta
+
+    from genops.models.lifecycle import standing
+    from genops.models.table import table
+
+    facts = next(f for f in table().models.values() if f.retires and f.retires > table().read_on)
+    line = standing("GENOPS_FLASH_MODEL", facts.model, facts.retires - timedelta(days=10)).log_line()
+    (quoted,) = re.fullmatch(r'textPayload:"(.*)"', CATALOGUE["log_markers"]["model_lifecycle_warning"]["match"]).groups()
+    assert quoted in line, "the alert's filter (a substring match) must match the marker line"
+    policy = (MODULE / "alert_model_lifecycle.tf").read_text()
+    assert "local.marker.model_lifecycle_warning" in policy
+    extractors = dict(re.findall(r'(\w+)\s*=\s*"REGEXP_EXTRACT\(textPayload, \\"(.*?)\\"\)"', policy))
+    assert set(extractors) == {"status", "setting", "model", "retires"}
+    expected = {"status": "retiring", "setting": "GENOPS_FLASH_MODEL", "model": facts.model}
+    expected["retires"] = facts.retires.isoformat()
+    for label, quoted_regex in extractors.items():
+        regex = quoted_regex.encode().decode("unicode_escape").encode().decode("unicode_escape")
+        assert re.search(regex, line).group(1) == expected[label], label
 
 
 def test_build_failure_marker_matches_cloud_builds_error_lines():

@@ -20,7 +20,14 @@ from genops.gemini.profiles import GenerationProfile
 
 
 def score_responses(
-    responses: list[dict], *, model: str, model_config: str, dag_id: str, run_id: str, try_number: int
+    responses: list[dict],
+    *,
+    model: str,
+    model_config: str,
+    dag_id: str,
+    run_id: str,
+    try_number: int,
+    base_model: str | None = None,
 ) -> dict:
     """Score generated `responses` in this try's experiment run and build the configuration's row."""
     from genops.evaluation.results import InvalidResultError, experiment_run_name, metrics_row
@@ -46,6 +53,7 @@ def score_responses(
             experiment_name=experiment,
             experiment_run_name=run_name,
             metrics=EVALUATED_METRICS,
+            base_model=base_model,
         )
     except InvalidResultError as err:
         raise AirflowFailException(
@@ -55,13 +63,27 @@ def score_responses(
 
 
 def evaluate_model(
-    *, model: str, model_config: str, profile: GenerationProfile, dag_id: str, run_id: str, try_number: int
+    *,
+    model: str,
+    model_config: str,
+    profile: GenerationProfile,
+    dag_id: str,
+    run_id: str,
+    try_number: int,
+    base_model: str | None = None,
 ) -> dict:
-    """Generate answers with `model` sampled as `profile`, score them in the GENOPS_ experiment, build the row."""
+    """Generate answers with `model` sampled as `profile`, score them in the GENOPS_ experiment, build the row
+    (`base_model`: a tuned endpoint's base model, recorded so the row shows which retirement it shares)."""
     from genops.evaluation.scoring import generate_responses
     from genops.gemini.prompts import load_eval_dataset
 
     responses = generate_responses(load_eval_dataset(), model=model, profile=profile)
     return score_responses(
-        responses, model=model, model_config=model_config, dag_id=dag_id, run_id=run_id, try_number=try_number
+        responses,
+        model=model,
+        model_config=model_config,
+        dag_id=dag_id,
+        run_id=run_id,
+        try_number=try_number,
+        base_model=base_model,
     )

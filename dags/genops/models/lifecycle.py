@@ -33,9 +33,9 @@ class ModelStanding:
         return self.status == "retiring"
 
     def log_line(self) -> str:
-        """The marker line for a warning (one line, key=value pairs the alert policy extracts)."""
+        """The marker line of a retiring or retired model (one line, key=value pairs the alert policy extracts)."""
         return (
-            f"{WARNING_MARKER} setting={self.setting} model={self.model} retires={self.retires} "
+            f"{WARNING_MARKER} status={self.status} setting={self.setting} model={self.model} retires={self.retires} "
             f"days_left={self.days_left} replacement={','.join(self.replacements) or 'none'}: {self.reason}"
         )
 

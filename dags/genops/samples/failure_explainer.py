@@ -34,7 +34,7 @@ PROFILE = SampleProfile(
     "failure_explanation",
     "GENOPS_FLASH_MODEL",
     temperature=0.0,
-    max_output_tokens=1024,
+    max_output_tokens=4096,  # the model thinks at its default level, within this limit
     system_instruction=INSTRUCTION,
     extra_config={"http_options": {"timeout": 60_000}},  # milliseconds: a callback must not hang the worker
 )
