@@ -148,9 +148,7 @@ def test_the_lifecycle_dag_warns_for_a_tuned_endpoint_whose_base_retires_soon(da
     assert f"{WARNING_MARKER} status=retiring setting=tuned endpoint" in caplog.text
 
 
-def test_the_lifecycle_dag_fails_once_on_a_retired_configured_model_naming_the_replacement(
-    dagbag, genops_env, caplog
-):
+def test_the_lifecycle_dag_fails_once_on_a_retired_configured_model_naming_the_replacement(dagbag, genops_env, caplog):
     caplog.set_level(logging.INFO)
     install_fake_genai(genops_env)
     genops_env.setenv("GENOPS_PRO_MODEL", RETIRED_MODEL)

@@ -95,7 +95,9 @@ def test_model_lifecycle_marker_and_extractors_match_the_line_the_dags_log():
 
     facts = next(f for f in table().models.values() if f.retires and f.retires > table().read_on)
     line = standing("GENOPS_FLASH_MODEL", facts.model, facts.retires - timedelta(days=10)).log_line()
-    (quoted,) = re.fullmatch(r'textPayload:"(.*)"', CATALOGUE["log_markers"]["model_lifecycle_warning"]["match"]).groups()
+    (quoted,) = re.fullmatch(
+        r'textPayload:"(.*)"', CATALOGUE["log_markers"]["model_lifecycle_warning"]["match"]
+    ).groups()
     assert quoted in line, "the alert's filter (a substring match) must match the marker line"
     policy = (MODULE / "alert_model_lifecycle.tf").read_text()
     assert "local.marker.model_lifecycle_warning" in policy
