@@ -16,7 +16,7 @@ from genops.gates.lifecycle import check_model_lifecycle
 with lab_dag(
     "model_lifecycle",
     description="Daily: warn 30 days before a configured Gemini model (or a tuned endpoint's base) retires.",
-    tags=["lifecycle"],
+    tags=["lab", "lifecycle"],
     doc_md=__doc__,
     schedule="@daily",
 ) as dag:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from genops.core.config import SETTINGS
 from genops.gemini.profiles import PROFILES
 from genops.gemini.prompts import SAMPLE_PROMPT, SYSTEM_INSTRUCTION
 from scripts.local.cloud.vertex_models import count_tokens, expected_answer
@@ -19,7 +20,7 @@ from tests.dags.wire import (  # noqa: F401  (the `wire` fixture)
     wire_fixture,
 )
 
-MODELS = {"GENOPS_PRO_MODEL": "gemini-4-argon", "GENOPS_FLASH_MODEL": "gemini-3.8-flash"}
+MODELS = {setting: SETTINGS[setting].default for setting in ("GENOPS_PRO_MODEL", "GENOPS_FLASH_MODEL")}
 
 
 def model_path(model: str) -> str:

@@ -208,13 +208,16 @@ def test_model_comparison_writes_the_report_and_loads_one_row_per_configuration(
     assert result.xcom("best_configuration")["model_config"] in {p.name for p in PROFILES}
 
 
-def test_run_evaluation_of_the_pro_model_keeps_thinking_on(dagbag, wire):
-    """Gemini 2.5 Pro refuses a thinking budget of 0 (a 400 on the wire): its evaluation keeps Pro's own thinking."""
+def test_run_evaluation_of_the_pro_model_sends_only_what_the_pro_model_accepts(dagbag, wire):
+    """The pro model thinks at its default level (the current models cannot turn thinking off; Gemini 4 refuses a
+    thinking budget with a 400 on the wire) and gets no sampling field its family advises against."""
+    from genops.models.table import table
+
     result = run(dagbag.get_dag("run_evaluation"), conf={"model_setting": "GENOPS_PRO_MODEL"})
 
     assert result.state == "success", result.task_states
-    sent = [r["body"] for r in wire.vertex_calls(":generateContent")]
-    # google-genai sends a dict thinking_config's keys as given; Vertex AI's proto JSON reads either spelling
-    budgets = [next(iter(body["generationConfig"]["thinkingConfig"].values())) for body in sent]
-    assert budgets and all(budget > 0 for budget in budgets)
-    assert all(body["generationConfig"]["temperature"] == 0 for body in sent)
+    sent = [r["body"]["generationConfig"] for r in wire.vertex_calls(":generateContent")]
+    advised_against = table().facts(config.SETTINGS["GENOPS_PRO_MODEL"].default).sampling["advised_against"]
+    camel = {"temperature": "temperature", "top_p": "topP", "top_k": "topK"}
+    assert sent and all("thinkingConfig" not in body for body in sent)
+    assert all(camel[field] not in body for body in sent for field in advised_against)
