@@ -2,7 +2,7 @@
 last published, against the model table's retirement dates and models.get.
 
 A model within 30 days of retirement passes with a warning decision and the log line
-GENOPS_MODEL_LIFECYCLE_WARNING, which the Cloud Monitoring alert policy "Gemini model retiring" matches;
+GEMINI_MODEL_LIFECYCLE, which the Cloud Monitoring alert policy "Gemini model retiring" matches;
 a retired or missing model fails the run. It spends nothing (models.get and tuningJobs.list are free).
 """
 

@@ -2,7 +2,7 @@
 against the model table's dates and `models.get`, as one recorded decision.
 
 The daily `model_lifecycle` DAG runs it, so operators hear of a retirement 30 days ahead (the log marker
-`GENOPS_MODEL_LIFECYCLE_WARNING` drives the Cloud Monitoring alert policy "Gemini model retiring"), not on
+`GEMINI_MODEL_LIFECYCLE` drives the Cloud Monitoring alert policy "Gemini model retiring"), not on
 the day a DAG's preflight starts failing.
 """
 

@@ -12,7 +12,7 @@ from datetime import date
 from genops.models.table import ModelTable, model_id, table
 
 # The line a lifecycle warning logs; Cloud Monitoring's model-lifecycle alert policy matches it.
-WARNING_MARKER = "GENOPS_MODEL_LIFECYCLE_WARNING"
+WARNING_MARKER = "GEMINI_MODEL_LIFECYCLE"
 
 
 @dataclass(frozen=True)
