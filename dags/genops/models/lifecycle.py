@@ -61,28 +61,13 @@ def standing(
     retires = facts.retires.isoformat()
     instead = f"; replace it with {' or '.join(replacements)}" if replacements else ""
     if days_left <= 0:
-        return ModelStanding(
-            setting, bare, "retired", retires, days_left, replacements, f"{bare} was retired on {retires}{instead}"
-        )
-    if tuning and facts.new_access_blocked and today >= facts.new_access_blocked:
-        return ModelStanding(
-            setting,
-            bare,
-            "retiring",
-            retires,
-            days_left,
-            replacements,
-            f"new tuning access to {bare} was blocked on {facts.new_access_blocked.isoformat()}; it retires on "
-            f"{retires}{instead}",
-        )
-    if days_left <= models.warn_days:
-        return ModelStanding(
-            setting,
-            bare,
-            "retiring",
-            retires,
-            days_left,
-            replacements,
-            f"{bare} retires on {retires}, in {days_left} days{instead}",
-        )
-    return ModelStanding(setting, bare, "current", retires, days_left, replacements, f"{bare} retires on {retires}")
+        status, reason = "retired", f"{bare} was retired on {retires}{instead}"
+    elif tuning and facts.new_access_blocked and today >= facts.new_access_blocked:
+        blocked = facts.new_access_blocked.isoformat()
+        status = "retiring"
+        reason = f"new tuning access to {bare} was blocked on {blocked}; it retires on {retires}{instead}"
+    elif days_left <= models.warn_days:
+        status, reason = "retiring", f"{bare} retires on {retires}, in {days_left} days{instead}"
+    else:
+        status, reason = "current", f"{bare} retires on {retires}"
+    return ModelStanding(setting, bare, status, retires, days_left, replacements, reason)
