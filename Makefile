@@ -87,9 +87,10 @@ fmt: setup ## Format Python (ruff) and Terraform (terraform fmt)
 	terraform fmt -recursive terraform
 
 .PHONY: docs
-docs: setup ## Regenerate the Inputs/Outputs tables of terraform/ and terraform/modules/* READMEs (scripts/terraform/tfdoc.py) and the settings table of docs/configuration.md
+docs: setup ## Regenerate the generated tables: Terraform Inputs/Outputs (scripts/terraform/tfdoc.py), docs/configuration.md's settings (scripts/docs/configdoc.py), the model tables (scripts/docs/models_doc.py)
 	$(VENV)/bin/python scripts/terraform/tfdoc.py
 	$(VENV)/bin/python scripts/docs/configdoc.py
+	$(VENV)/bin/python scripts/docs/models_doc.py
 
 .PHONY: benchmark
 benchmark: setup setup-airflow2 ## Run Airflow's own DAG processor over dags/ on both pinned Airflows; print the parse table, check the targets

@@ -8,6 +8,7 @@ import airflow.providers.standard.decorators.python  # noqa: F401  @task's modul
 from genops.core import config
 from genops.core.compat import get_current_context, task
 from genops.core.dag_factory import lab_dag
+from genops.evaluation.answers import BatchPredictionSensor
 from genops.evaluation.scoring import EVALUATED_METRICS
 from genops.gates.tasks import preflight, within_daily_budget
 
@@ -39,24 +40,35 @@ with lab_dag(
         print(f"Served model: {served.model} ({served.source}); baseline {served.baseline or 'none'}")
         return served.as_dict()
 
+    def canary_profile(served: dict):
+        """A tuned endpoint is sampled as it is served; the configured model with the profile its evaluation uses."""
+        from genops.evaluation.scoring import EVAL_GENERATION_PROFILE, evaluation_profile
+
+        return EVAL_GENERATION_PROFILE if served["approved"] else evaluation_profile("GENOPS_FLASH_MODEL")
+
     @task
-    def evaluate_served_model(served: dict) -> dict:
+    def submit_canary(served: dict) -> dict:
+        """Online, or the run's batch prediction job for the configured model (an endpoint is answered online)."""
+        from genops.evaluation.answers import submit
+        from genops.evaluation.batch import ONLINE
+        from genops.gates.baseline import CANARY
+        from genops.gemini.prompts import load_eval_dataset
+
+        return submit(
+            load_eval_dataset(),
+            model_config=CANARY,
+            model=served["model"],
+            profile=canary_profile(served),
+            context=get_current_context(),
+            mode=ONLINE if served["approved"] else None,
+        )
+
+    @task
+    def evaluate_served_model(submission: dict, served: dict) -> dict:
         """The same evaluation as run_evaluation and genops_pipeline, of the served model, as a `canary` row."""
         from genops.evaluation.model_evaluation import evaluate_model
-        from genops.evaluation.scoring import EVAL_GENERATION_PROFILE, evaluation_profile
-        from genops.gates.baseline import CANARY
 
-        context = get_current_context()
-        # A tuned endpoint is sampled as it is served; the configured model with the profile its evaluation uses.
-        profile = EVAL_GENERATION_PROFILE if served["approved"] else evaluation_profile("GENOPS_FLASH_MODEL")
-        return evaluate_model(
-            model=served["model"],
-            model_config=CANARY,
-            profile=profile,
-            dag_id=context["dag"].dag_id,
-            run_id=context["run_id"],
-            try_number=context["ti"].try_number,
-        )
+        return evaluate_model(submission=submission, profile=canary_profile(served), context=get_current_context())
 
     @task
     def store_canary_row(row: dict) -> str:
@@ -86,6 +98,8 @@ with lab_dag(
         settings=[
             "GENOPS_FLASH_MODEL",
             "GENOPS_EVAL_CONCURRENCY",
+            "GENOPS_EVAL_MODE",
+            "GENOPS_BATCH_MIN_EXAMPLES",
             "GENOPS_EXPERIMENT_NAME",
             "GENOPS_REGRESSION_TOLERANCE",
             "GENOPS_CANARY_BASELINE",
@@ -94,6 +108,9 @@ with lab_dag(
     )
     served = served_model()
     checked >> served
-    row = evaluate_served_model(served)
-    within_daily_budget() >> row
+    submission = submit_canary(served)
+    within_daily_budget() >> submission  # the first Gemini spend, online or batch, is downstream of it
+    # Batch: waits for the job without holding a worker slot (reschedule); online: done at once.
+    answered = BatchPredictionSensor(task_id="wait_for_batch", submission=submission)
+    row = evaluate_served_model(answered.output, served)
     compare_with_baseline(row, served) << store_canary_row(row)

@@ -15,7 +15,7 @@ from genops.gates.approval import approval_gate
 from genops.gates.tasks import meets_thresholds, preflight, within_budget, within_daily_budget
 from genops.gemini import tasks as gemini
 from genops.gemini.prompts import SUMMARY_INSTRUCTION, build_prompt
-from genops.tuning.tasks import TUNED_ENDPOINT_KEY, TUNED_MODEL_KEY, tuning_tasks
+from genops.tuning.tasks import TUNED_BASE_MODEL_KEY, TUNED_ENDPOINT_KEY, TUNED_MODEL_KEY, tuning_tasks
 
 # Served in the format the model was tuned on (genops/data/sft_train.jsonl) and sampled as it was evaluated.
 SERVING_PROFILE = EVAL_GENERATION_PROFILE
@@ -77,10 +77,12 @@ with lab_dag(
         )
 
     @task
-    def evaluate_tuned_model(submission: dict) -> dict:
+    def evaluate_tuned_model(submission: dict, base_model: str) -> dict:
         from genops.evaluation.model_evaluation import evaluate_model
 
-        return evaluate_model(submission=submission, profile=EVAL_GENERATION_PROFILE, context=get_current_context())
+        return evaluate_model(
+            submission=submission, profile=EVAL_GENERATION_PROFILE, context=get_current_context(), base_model=base_model
+        )
 
     @task
     def approval_request(row: dict, total_tokens: int | None, endpoint: str) -> str:
@@ -91,7 +93,7 @@ with lab_dag(
         context = get_current_context()
         return approval.approval_body(
             model=endpoint,
-            base_model=config.get("GENOPS_TUNING_SOURCE_MODEL"),
+            base_model=row.get("base_model") or config.get("GENOPS_TUNING_SOURCE_MODEL"),
             row=row,
             thresholds=config.eval_thresholds(),
             total_tokens=total_tokens,
@@ -119,7 +121,7 @@ with lab_dag(
     submission = submit_evaluation(tuned_endpoint, tuned[TUNED_MODEL_KEY])
     within_daily_budget() >> submission  # the evaluation's answers are the first Gemini spend
     answered = BatchPredictionSensor(task_id="wait_for_evaluation_batch", submission=submission)
-    evaluation = evaluate_tuned_model(answered.output)
+    evaluation = evaluate_tuned_model(answered.output, tuned[TUNED_BASE_MODEL_KEY])
     meets_thresholds(evaluation) >> count_tokens
     request = approval_request(evaluation, count_tokens, tuned_endpoint)
     within_budget(count_tokens) >> request

@@ -1,6 +1,14 @@
 locals {
   prefix = "${var.name}-${var.environment}"
 
+  # The Gemini model table the DAGs read (one file for every model fact): the models retired by the day of
+  # the plan refuse a genops_*_model value, naming the replacement.
+  model_table = jsondecode(file("${path.module}/../dags/genops/models/models.json"))
+  retired_models = {
+    for id, model in local.model_table.models : id => model
+    if model.retires != null && timecmp("${model.retires}T00:00:00Z", plantimestamp()) <= 0
+  }
+
   # Common labels win over var.labels so resources can always be traced back to this blueprint.
   labels = merge(var.labels, {
     app         = "genops"

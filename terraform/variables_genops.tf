@@ -136,22 +136,32 @@ variable "genops_experiment_name" {
 variable "genops_flash_model" {
   type        = string
   description = "Gemini model used as the 'flash' configuration (GENOPS_FLASH_MODEL)."
-  default     = "gemini-2.5-flash"
+  default     = "gemini-3.8-flash" # the model table's default (dags/genops/models/models.json)
 
   validation {
     condition     = can(regex("^\\S+$", var.genops_flash_model))
-    error_message = "genops_flash_model must be a model name without spaces, e.g. \"gemini-2.5-flash\"."
+    error_message = "genops_flash_model must be a model name without spaces."
+  }
+
+  validation {
+    condition     = !contains(keys(local.retired_models), var.genops_flash_model)
+    error_message = "genops_flash_model = \"${var.genops_flash_model}\" was retired on ${try(local.retired_models[var.genops_flash_model].retires, "")} (dags/genops/models/models.json); set it to ${try(join(" or ", local.retired_models[var.genops_flash_model].replacements), "")}."
   }
 }
 
 variable "genops_pro_model" {
   type        = string
   description = "Gemini model used as the 'pro' configuration (GENOPS_PRO_MODEL)."
-  default     = "gemini-2.5-pro"
+  default     = "gemini-4-argon" # the model table's default (dags/genops/models/models.json)
 
   validation {
     condition     = can(regex("^\\S+$", var.genops_pro_model))
-    error_message = "genops_pro_model must be a model name without spaces, e.g. \"gemini-2.5-pro\"."
+    error_message = "genops_pro_model must be a model name without spaces."
+  }
+
+  validation {
+    condition     = !contains(keys(local.retired_models), var.genops_pro_model)
+    error_message = "genops_pro_model = \"${var.genops_pro_model}\" was retired on ${try(local.retired_models[var.genops_pro_model].retires, "")} (dags/genops/models/models.json); set it to ${try(join(" or ", local.retired_models[var.genops_pro_model].replacements), "")}."
   }
 }
 
@@ -213,10 +223,15 @@ variable "genops_tuned_model_display_name" {
 variable "genops_tuning_source_model" {
   type        = string
   description = "Base model for supervised fine-tuning (GENOPS_TUNING_SOURCE_MODEL)."
-  default     = "gemini-2.5-flash"
+  default     = "gemini-3.5-flash-lite" # the model table's default (dags/genops/models/models.json)
 
   validation {
     condition     = can(regex("^\\S+$", var.genops_tuning_source_model))
-    error_message = "genops_tuning_source_model must be a model name without spaces, e.g. \"gemini-2.5-flash\"."
+    error_message = "genops_tuning_source_model must be a model name without spaces."
+  }
+
+  validation {
+    condition     = !contains(keys(local.retired_models), var.genops_tuning_source_model)
+    error_message = "genops_tuning_source_model = \"${var.genops_tuning_source_model}\" was retired on ${try(local.retired_models[var.genops_tuning_source_model].retires, "")} (dags/genops/models/models.json); set it to ${try(join(" or ", local.retired_models[var.genops_tuning_source_model].replacements), "")}."
   }
 }

@@ -37,7 +37,7 @@ variable "billing_budget" {
 
 variable "genops_daily_cost_budget_usd" {
   type        = string
-  description = "Estimated USD all DAGs may spend on Gemini per UTC day before their daily spend gates stop runs (GENOPS_DAILY_COST_BUDGET_USD, priced from dags/genops/usage/prices.json); \"\" (default): no daily cost limit."
+  description = "Estimated USD all DAGs may spend on Gemini per UTC day before their daily spend gates stop runs (GENOPS_DAILY_COST_BUDGET_USD, priced from dags/genops/models/models.json); \"\" (default): no daily cost limit."
   default     = ""
 
   validation {

@@ -28,6 +28,13 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "dags"))
 
 
+def flash_model() -> str:
+    """The model the benchmark asks for: the flash default from the model table."""
+    from genops.models.table import default_model
+
+    return default_model("GENOPS_FLASH_MODEL")
+
+
 class StandIn(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -76,7 +83,7 @@ class Handler(BaseHTTPRequestHandler):
             {
                 "candidates": [{"content": {"role": "model", "parts": [{"text": answer}]}, "finishReason": "STOP"}],
                 "usageMetadata": {"promptTokenCount": 100, "candidatesTokenCount": 20, "totalTokenCount": 120},
-                "modelVersion": "gemini-2.5-flash",
+                "modelVersion": flash_model(),
             },
         )
 
@@ -113,9 +120,7 @@ def run(examples: list[dict], concurrency: int, server: StandIn) -> tuple[float,
     original, retrying.DEFAULT_BACKOFF = retrying.DEFAULT_BACKOFF, backoff
     try:
         started = time.perf_counter()
-        rows = generate_responses(
-            examples, model="gemini-2.5-flash", concurrency=concurrency, client=client_for(server)
-        )
+        rows = generate_responses(examples, model=flash_model(), concurrency=concurrency, client=client_for(server))
         return time.perf_counter() - started, rows
     finally:
         retrying.DEFAULT_BACKOFF = original

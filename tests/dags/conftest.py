@@ -21,6 +21,7 @@ EXPECTED_DAG_IDS = {
     "genops_pipeline",
     "model_comparison",
     "canary_evaluation",
+    "model_lifecycle",
 }
 EXPECTED_DAG_IDS |= SAMPLE_DAG_IDS  # dags/samples
 

@@ -19,6 +19,9 @@ import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
+from genops.models.table import table
+from scripts.local.cloud.vertex_models import RETIRED
+
 TEST_PROJECT, TEST_REGION = "genops-test-project", "us-central1"
 
 
@@ -116,10 +119,11 @@ class FakeGenAIClient:
     # States `tunings.get` returns, one per call (the last repeats); `tuning_error` is set on a failed job.
     tuning_states: list[str] = field(default_factory=lambda: ["JOB_STATE_SUCCEEDED"])
     tuning_error: str = "Training data has 3 examples with more than 131072 tokens."
-    # What models.get finds (publisher model ids); any other id is the service's 404 NOT_FOUND.
-    available_models: set[str] = field(
-        default_factory=lambda: {"gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite", "gemini-2.0-flash-001"}
-    )
+    # What models.get finds (publisher model ids): the model table's models less those Google lists as retired
+    # (the Vertex AI stand-in's own list); any other id is the service's 404 NOT_FOUND.
+    available_models: set[str] = field(default_factory=lambda: set(table().models) - set(RETIRED))
+    # What tunings.list returns (google.genai types.TuningJob objects).
+    listed_tuning_jobs: list = field(default_factory=list)
     # Raised by the next generate_content calls, one each, after the call is recorded (transient failures).
     failures: list[Exception] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
@@ -214,6 +218,14 @@ class _Tunings:
             Call("tunings.tune", {"base_model": base_model, "training_dataset": training_dataset, "config": config})
         )
         return types.TuningJob(name=TUNING_JOB, state=types.JobState.JOB_STATE_PENDING, base_model=base_model)
+
+    def list(self, *, config=None):
+        """The project's tuning jobs (`listed_tuning_jobs`, real `types.TuningJob`s), as one page."""
+        from google.genai import types
+
+        types._ListTuningJobsParameters(config=config)
+        self._client.calls.append(Call("tunings.list", {"config": config}))
+        return list(self._client.listed_tuning_jobs)
 
     def get(self, *, name, config=None):
         from google.genai import types

@@ -35,7 +35,7 @@ class RunResult:
         return ti.xcom_pull(task_ids=task_id, key=key, map_indexes=map_index)
 
 
-def run_dag(dag, conf: dict | None = None, *, retries: bool = False) -> RunResult:
+def run_dag(dag, conf: dict | None = None, *, retries: bool = False, logical_date=None) -> RunResult:
     """Run a private copy of `dag`; every operator, template and XCom is real.
 
     retries=False (the default, for tests of one attempt's behaviour): every task runs once, so a failure
@@ -55,5 +55,11 @@ def run_dag(dag, conf: dict | None = None, *, retries: bool = False) -> RunResul
             task.retry_exponential_backoff = False
         else:
             task.retries = 0
-    dag_run = dag.test(run_conf=conf or {})
+    when = {}
+    if logical_date is not None:  # the run's day (e.g. a lifecycle check on a given date)
+        import inspect
+
+        name = "logical_date" if "logical_date" in inspect.signature(dag.test).parameters else "execution_date"
+        when[name] = logical_date
+    dag_run = dag.test(run_conf=conf or {}, **when)
     return RunResult(state=_name(dag_run.state), task_instances=list(dag_run.get_task_instances()))

@@ -71,7 +71,7 @@ def test_evaluation_helper_without_credentials_fails_naming_the_fix(genops_env, 
     from genops.evaluation.scoring import generate_responses
 
     with pytest.raises(credentials.MissingCredentialsError) as err:
-        generate_responses([{"instruction": "i", "context": "c", "reference": "r"}], model="gemini-2.5-flash")
+        generate_responses([{"instruction": "i", "context": "c", "reference": "r"}], model="gemini-3.8-flash")
     _says_how_to_fix(str(err.value))
 
 

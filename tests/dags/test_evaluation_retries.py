@@ -66,8 +66,8 @@ def test_a_nan_or_missing_metric_fails_its_configuration_at_once_and_nothing_is_
     ] * 3
     assert "upload" not in gcs.methods_called() and bigquery.jobs == []
     output = capfd.readouterr().out + caplog.text
-    assert "Configuration 'random' (gemini-2.5-flash)" in output and "bleu/mean='NaN' is not a finite number" in output
-    assert "Configuration 'flash' (gemini-2.5-flash)" in output and "groundedness is missing" in output
+    assert "Configuration 'random' (gemini-3.8-flash)" in output and "bleu/mean='NaN' is not a finite number" in output
+    assert "Configuration 'flash' (gemini-3.8-flash)" in output and "groundedness is missing" in output
 
 
 def test_run_evaluation_retries_into_a_new_experiment_run(dagbag, genops_env):

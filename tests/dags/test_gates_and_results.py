@@ -16,7 +16,7 @@ WHEN = datetime(2026, 8, 1, 12, 30, tzinfo=UTC)
 
 
 def _row(summary=REALISTIC_SUMMARY, **overrides):
-    kwargs = {"model_config": "flash", "model": "gemini-2.5-flash", "dag_id": "d", "run_id": "r", "evaluated_at": WHEN}
+    kwargs = {"model_config": "flash", "model": "gemini-3.8-flash", "dag_id": "d", "run_id": "r", "evaluated_at": WHEN}
     return metrics_row(summary, **{**kwargs, **overrides})
 
 

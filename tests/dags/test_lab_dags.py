@@ -25,7 +25,7 @@ def test_generate_content_calls_every_profile_with_its_model_and_config(dagbag, 
 
     assert result.state == "success"
     checked = [c.kwargs["model"] for c in genai.client.calls[:2] if c.method == "models.get"]
-    assert checked == ["gemini-2.5-flash", "gemini-test-pro"], "preflight asks for each configured model first"
+    assert checked == ["gemini-3.8-flash", "gemini-test-pro"], "preflight asks for each configured model first"
     calls = [c.kwargs for c in genai.client.calls if c.method == "generate_content"]
     assert len(calls) == len(PROFILES) == 6
     assert sorted(c["model"] for c in calls).count("gemini-test-pro") == 1
@@ -94,7 +94,7 @@ def test_a_transient_gemini_error_is_retried_by_the_tasks_own_retries(dagbag, ge
     }
     assert result.try_numbers()["generate"] == 2
     assert genai.client.methods_called() == ["models.get", "count_tokens", "generate_content", "generate_content"]
-    assert result.xcom("generate").endswith("[gemini-2.5-flash]")
+    assert result.xcom("generate").endswith("[gemini-3.8-flash]")
     usage = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Gemini usage: generate_content")]
     assert len(usage) == 1 and "/generate[-1] try 2:" in usage[0], "the answered try is recorded, as that try"
 

@@ -33,7 +33,7 @@ EXAMPLES = 8
 
 def model_of(config: str) -> str:
     """The model GENOPS_PRO_MODEL/GENOPS_FLASH_MODEL default to, for a configuration."""
-    return "gemini-2.5-pro" if config == "pro" else "gemini-2.5-flash"
+    return "gemini-4-argon" if config == "pro" else "gemini-3.8-flash"
 
 
 def _summaries(**overrides) -> dict[str, dict]:
@@ -96,7 +96,7 @@ def test_every_configuration_is_evaluated_stored_in_bigquery_and_the_best_is_pub
 
     assert result.xcom("best_configuration") == {
         "model_config": "balanced",
-        "model": "gemini-2.5-flash",
+        "model": "gemini-3.8-flash",
         "metric": "summarization_quality",
         "score": 4.4,
     }

@@ -59,7 +59,7 @@ def test_a_threshold_on_a_metric_the_evaluation_does_not_produce_is_a_problem():
 def test_models_get_404_names_the_setting_and_the_lifecycle_note():
     client = FakeGenAIClient()
     problems = missing_models(
-        {"GENOPS_FLASH_MODEL": "gemini-1.0-pro", "GENOPS_PRO_MODEL": "gemini-2.5-pro"},
+        {"GENOPS_FLASH_MODEL": "gemini-1.0-pro", "GENOPS_PRO_MODEL": "gemini-4-argon"},
         lambda model: client.models.get(model=model),
     )
     (problem,) = problems

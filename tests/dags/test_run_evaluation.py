@@ -29,7 +29,7 @@ def test_evaluation_turns_the_sdk_result_into_a_model_evaluations_row(dagbag, se
     assert call["experiment"] == "lab-experiment"
     assert call["experiment_run_name"].startswith("run-evaluation-manual-")
     assert [r["reference"] for r in call["dataset"]] == [e["reference"] for e in examples]
-    assert all(r["response"].endswith("[gemini-2.5-flash]") for r in call["dataset"])
+    assert all(r["response"].endswith("[gemini-3.8-flash]") for r in call["dataset"])
     assert set(call["metrics"]) >= {
         "summarization_quality",
         "groundedness",
@@ -44,7 +44,7 @@ def test_evaluation_turns_the_sdk_result_into_a_model_evaluations_row(dagbag, se
 
     row = result.xcom("evaluate")
     assert validate_row(row) == row
-    assert row["model_config"] == "flash" and row["model"] == "gemini-2.5-flash"
+    assert row["model_config"] == "flash" and row["model"] == "gemini-3.8-flash"
     assert row["row_count"] == 8 and row["summarization_quality"] == 3.875 and row["rouge_l_sum"] == 0.433
     assert row["experiment_run_name"] == call["experiment_run_name"]
     assert json.loads(row["summary_metrics"])["bleu/std"] == REALISTIC_SUMMARY["bleu/std"]
@@ -55,7 +55,7 @@ def test_evaluation_of_the_pro_model_is_chosen_by_param(dagbag, services):
     result = run_dag(dagbag.get_dag("run_evaluation"), conf={"model_setting": "GENOPS_PRO_MODEL"})
 
     assert result.xcom("evaluate")["model_config"] == "pro"
-    assert {c.kwargs["model"] for c in genai.client.calls if c.method == "generate_content"} == {"gemini-2.5-pro"}
+    assert {c.kwargs["model"] for c in genai.client.calls if c.method == "generate_content"} == {"gemini-4-argon"}
 
 
 def test_malformed_evaluation_result_fails_instead_of_producing_a_row(dagbag, genops_env):

@@ -37,7 +37,10 @@ def test_failure_is_explained_within_budget_and_the_task_stays_failed(dagbag, gc
     # (Airflow 3's in-process dag.test() leaves the exception out of the callback context; a worker sets it,
     # and test_the_prompt_carries_the_error_and_the_task checks that case.)
     assert "enhanced_logging.check_partner_orders (run manual__" in call["contents"][0]
-    assert call["config"]["max_output_tokens"] == 1024 and call["config"]["temperature"] == 0.0
+    assert (
+        call["config"]["max_output_tokens"] == failure_explainer.PROFILE.max_output_tokens
+        and call["config"]["temperature"] == 0.0
+    )
     output = capfd.readouterr().out + caplog.text
     assert ORIGINAL_ERROR in output, "the original error must stay in the log"
     assert EXPLANATION in output

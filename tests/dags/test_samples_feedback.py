@@ -49,7 +49,7 @@ def test_checked_feedback_is_written_and_loaded(dagbag, services, genops_env):
 
     (row,) = bigquery.loaded_rows
     assert validate_row(row, feedback.SCHEMA_FILE) == row
-    assert row["competency"] == 9 and row["resolved"] is True and row["model"] == "gemini-2.5-flash"
+    assert row["competency"] == 9 and row["resolved"] is True and row["model"] == "gemini-3.8-flash"
     (job,) = bigquery.jobs
     load = job["configuration"]["load"]
     assert load["destinationTable"] == {

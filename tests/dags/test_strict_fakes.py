@@ -21,7 +21,7 @@ from tests.dags.fakes import (
 )
 
 PROFILE = PROFILES_BY_NAME["balanced"]
-MODEL = "gemini-2.5-flash"
+MODEL = "gemini-3.8-flash"
 
 
 def _real_client():
@@ -112,7 +112,7 @@ def test_record_usage_reads_every_count_and_refuses_an_unknown_kind():
             cached_content_token_count=4,
             total_token_count=22,
         ),
-        model_version="gemini-2.5-flash-001",
+        model_version="gemini-3.8-flash-001",
     )
     where = CallContext(dag_id="d", run_id="r", task_id="t", map_index=-1, try_number=1)
     record = record_usage(response, call_kind="generate_content", model=MODEL, profile="flash", context=where)
@@ -122,7 +122,7 @@ def test_record_usage_reads_every_count_and_refuses_an_unknown_kind():
         7,
         4,
     )
-    assert record.total_tokens == 22 and record.model_version == "gemini-2.5-flash-001" and record.context == where
+    assert record.total_tokens == 22 and record.model_version == "gemini-3.8-flash-001" and record.context == where
     with pytest.raises(ValueError, match="call_kind='embed'"):
         record_usage(response, call_kind="embed", model=MODEL, profile=None, context=where)
 

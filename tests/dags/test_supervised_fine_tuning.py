@@ -38,7 +38,7 @@ def run_tuning(dagbag, genops_env):
 
 
 def test_sensor_gives_back_the_worker_while_the_job_runs_and_publishes_the_tuned_model(run_tuning, genops_env):
-    genops_env.setenv("GENOPS_TUNING_SOURCE_MODEL", "gemini-2.5-flash-lite")
+    genops_env.setenv("GENOPS_TUNING_SOURCE_MODEL", "gemini-3.5-flash-lite")
     result, client, gcs = run_tuning(["JOB_STATE_PENDING", "JOB_STATE_RUNNING", "JOB_STATE_SUCCEEDED"])
 
     assert result.state == "success"
@@ -53,7 +53,7 @@ def test_sensor_gives_back_the_worker_while_the_job_runs_and_publishes_the_tuned
     assert reschedules(result, WAIT) == 2, "each unfinished poll must hand the slot back (up_for_reschedule)"
     assert next(ti for ti in result.task_instances if ti.task_id == WAIT).try_number == 1, "not retried, rescheduled"
     (tune,) = [c.kwargs["request"] for c in client.calls if c.method == "tunings.tune"]
-    assert tune["baseModel"] == "gemini-2.5-flash-lite"
+    assert tune["baseModel"] == "gemini-3.5-flash-lite"
     assert tune["supervisedTuningSpec"]["trainingDatasetUri"] == "gs://genops-test-data/training/sft_train.jsonl"
     assert tune["tunedModelDisplayName"] == "genops-tuned"
     assert {c.kwargs["name"] for c in client.calls if c.method == "tunings.get"} == {TUNING_JOB}

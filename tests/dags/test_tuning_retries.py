@@ -8,7 +8,9 @@ import logging
 
 import pytest
 
+from genops.core import config
 from genops.core.naming import LABEL_VALUE_MAX, label_value
+from genops.tuning.jobs import base_model_label
 from tests.dags.fakes import TUNED_ENDPOINT, install_fake_gcs, install_fake_genai
 from tests.dags.retrying import try_number
 from tests.dags.runner import run_dag
@@ -46,6 +48,7 @@ def test_a_retry_after_the_job_was_created_reattaches_instead_of_starting_a_seco
         "genops_dag": label_value("supervised_fine_tuning"),
         "genops_run": label_value(run_id),
         "genops_try": "1",
+        "genops_base_model": base_model_label(config.SETTINGS["GENOPS_TUNING_SOURCE_MODEL"].default),
     }
     assert result.xcom(START) == job.name
     assert result.xcom(WAIT, key="tuned_model_endpoint_name") == TUNED_ENDPOINT
@@ -65,7 +68,7 @@ def test_clearing_the_whole_run_later_still_reattaches(tune):
     again = start_or_reattach(
         client,
         RunLineage("supervised_fine_tuning", first.task_instances[0].run_id, try_number=3),
-        base_model="gemini-2.5-flash",
+        base_model="gemini-3.8-flash",
         training_data_uri="gs://genops-test-data/training/sft_train.jsonl",
         display_name="genops-tuned",
     )
@@ -73,7 +76,7 @@ def test_clearing_the_whole_run_later_still_reattaches(tune):
     other_run = start_or_reattach(
         client,
         RunLineage("supervised_fine_tuning", "manual__another", try_number=1),
-        base_model="gemini-2.5-flash",
+        base_model="gemini-3.8-flash",
         training_data_uri="gs://genops-test-data/training/sft_train.jsonl",
         display_name="genops-tuned",
     )
@@ -133,7 +136,7 @@ def test_killing_the_wait_cancels_a_running_job_and_leaves_a_finished_one(genops
     job = start_or_reattach(
         client,
         RunLineage("d", "r", 1),
-        base_model="gemini-2.5-flash",
+        base_model="gemini-3.8-flash",
         training_data_uri="gs://b/t.jsonl",
         display_name="t",
     )

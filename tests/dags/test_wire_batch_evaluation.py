@@ -29,6 +29,8 @@ from tests.dags.wire import (  # noqa: F401  (wire_fixture: the `wire` fixture)
 )
 
 FLASH = {"model_setting": "GENOPS_FLASH_MODEL"}
+# The default "pro" model is one the model table prices (the flash default has no published output price).
+PRICED = {**FLASH, "model_setting": "GENOPS_PRO_MODEL"}
 PARENT = f"projects/{PROJECT}/locations/{REGION}"
 FLASH_MODEL = config.SETTINGS["GENOPS_FLASH_MODEL"].default
 
@@ -91,7 +93,7 @@ def test_run_evaluation_in_batch_mode_sends_the_online_requests_and_scores_the_s
 
 
 def test_batch_answers_are_ledger_rows_at_the_batch_price(dagbag, wire, batch_mode):
-    result = run(dagbag.get_dag("run_evaluation"), conf=FLASH)
+    result = run(dagbag.get_dag("run_evaluation"), conf=PRICED)
 
     assert result.state == "success", result.task_states
     rows = [
@@ -104,10 +106,18 @@ def test_batch_answers_are_ledger_rows_at_the_batch_price(dagbag, wire, batch_mo
         assert row["output_tokens"] > 0 and row["prompt_tokens"] > 0
         counts = {"prompt_tokens": row["prompt_tokens"], "cached_tokens": row["cached_tokens"]}
         batch = prices.estimate(
-            row["model"], row["call_kind"], **counts, output_tokens=row["output_tokens"], thinking_tokens=0
+            row["model"],
+            row["call_kind"],
+            **counts,
+            output_tokens=row["output_tokens"],
+            thinking_tokens=row["thinking_tokens"],
         )
         online = prices.estimate(
-            row["model"], "generate_content", **counts, output_tokens=row["output_tokens"], thinking_tokens=0
+            row["model"],
+            "generate_content",
+            **counts,
+            output_tokens=row["output_tokens"],
+            thinking_tokens=row["thinking_tokens"],
         )
         assert row["estimated_cost_usd"] == pytest.approx(batch) and batch == pytest.approx(online / 2)
 
@@ -183,10 +193,10 @@ def test_a_missing_answer_fails_naming_the_example(dagbag, wire, batch_mode, mon
 def test_the_daily_gate_refuses_a_batch_that_would_cross_the_budget_before_submitting(
     dagbag, wire, batch_mode, monkeypatch, capfd, caplog
 ):
-    # 8 answers of at most 1024 tokens at the batch price: about 0.01 USD; today's ledger is empty
+    # 8 answers of at most 1024 tokens at the pro model's batch price: above 0.005 USD; today's ledger is empty
     monkeypatch.setenv("GENOPS_DAILY_COST_BUDGET_USD", "0.005")
 
-    result = run(dagbag.get_dag("run_evaluation"), retries=1, conf=FLASH)
+    result = run(dagbag.get_dag("run_evaluation"), retries=1, conf=PRICED)
 
     assert result.task_states["within_daily_budget"] == "success", "today's spend alone is within the budget"
     assert result.task_states["submit"] == "failed" and result.try_numbers()["submit"] == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from genops.core.config import SETTINGS
 from genops.gemini.profiles import PROFILES
 from genops.gemini.prompts import SAMPLE_PROMPT, SYSTEM_INSTRUCTION
 from scripts.local.cloud.vertex_models import count_tokens, expected_answer
@@ -19,7 +20,7 @@ from tests.dags.wire import (  # noqa: F401  (the `wire` fixture)
     wire_fixture,
 )
 
-MODELS = {"GENOPS_PRO_MODEL": "gemini-2.5-pro", "GENOPS_FLASH_MODEL": "gemini-2.5-flash"}
+MODELS = {setting: SETTINGS[setting].default for setting in ("GENOPS_PRO_MODEL", "GENOPS_FLASH_MODEL")}
 
 
 def model_path(model: str) -> str:
@@ -68,7 +69,7 @@ def test_count_tokens_gates_generation_on_the_counted_tokens(dagbag, wire, monke
     # the count covers what generation sends: the system instruction as well as the prompt
     assert result.xcom("count_tokens") == count_tokens(f"{SYSTEM_INSTRUCTION}\n{SAMPLE_PROMPT}")
     assert [c["status"] for c in wire.vertex_calls(":countTokens")] == [200]
-    assert result.xcom("generate") == expected_answer("gemini-2.5-flash", f"{SYSTEM_INSTRUCTION}\n{SAMPLE_PROMPT}")
+    assert result.xcom("generate") == expected_answer("gemini-3.8-flash", f"{SYSTEM_INSTRUCTION}\n{SAMPLE_PROMPT}")
 
     wire.vertex.reset_requests()
     monkeypatch.setenv("GENOPS_TOKEN_BUDGET", str(count_tokens(SAMPLE_PROMPT) - 1))

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from genops.core import config
 from genops.evaluation.scoring import COMPUTED_METRICS, POINTWISE_METRICS
 from genops.gemini.profiles import PROFILES
 from genops.gemini.prompts import SYSTEM_INSTRUCTION
@@ -33,7 +34,7 @@ FLASH = {"model_setting": "GENOPS_FLASH_MODEL"}
 
 
 def tuned_label(endpoint: str) -> str:
-    return f"gemini-2.5-flash-tuned-{endpoint.rsplit('/', 1)[-1]}"
+    return f"gemini-3.5-flash-lite-tuned-{endpoint.rsplit('/', 1)[-1]}"
 
 
 # --- supervised_fine_tuning -----------------------------------------------------------------------------------
@@ -45,7 +46,7 @@ def test_tuning_reads_the_bucket_starts_one_job_and_publishes_its_endpoint(dagba
     assert result.state == "success", result.task_states
     (create,) = [r for r in wire.vertex.requests if r["method"] == "POST" and r["path"].endswith("/tuningJobs")]
     assert create["body"]["supervisedTuningSpec"]["trainingDatasetUri"] == f"gs://{BUCKET}/{TRAINING_OBJECT}"
-    assert create["body"]["baseModel"] == "gemini-2.5-flash"
+    assert create["body"]["baseModel"] == config.SETTINGS["GENOPS_TUNING_SOURCE_MODEL"].default
     endpoint = result.xcom(WAIT, key="tuned_model_endpoint_name")
     assert endpoint.startswith(f"projects/{PROJECT}/locations/{REGION}/endpoints/")
     assert result.xcom(WAIT, key="tuned_model_name").startswith(f"projects/{PROJECT}/locations/{REGION}/models/")
@@ -100,13 +101,13 @@ def test_run_evaluation_scores_with_the_evaluation_service_and_logs_the_experime
     assert result.state == "success", result.task_states
     row = result.xcom("evaluate")
     summary = json.loads(row["summary_metrics"])
-    assert row["model"] == "gemini-2.5-flash" and row["row_count"] == 8
+    assert row["model"] == "gemini-3.8-flash" and row["row_count"] == 8
     assert METRICS <= set(summary) and all(isinstance(summary[name], float) for name in METRICS)
     # ROUGE computed for real (rouge-score) on the stand-in's deterministic answers
     scorer = rouge_scorer.RougeScorer(["rougeLsum"])
     examples = load_eval_dataset()
     answers = [
-        expected_answer("gemini-2.5-flash", f"{SYSTEM_INSTRUCTION}\n{build_prompt(e['instruction'], e['context'])}")
+        expected_answer("gemini-3.8-flash", f"{SYSTEM_INSTRUCTION}\n{build_prompt(e['instruction'], e['context'])}")
         for e in examples
     ]
     rouge = [scorer.score(e["reference"], a)["rougeLsum"].fmeasure for e, a in zip(examples, answers, strict=True)]
@@ -207,13 +208,16 @@ def test_model_comparison_writes_the_report_and_loads_one_row_per_configuration(
     assert result.xcom("best_configuration")["model_config"] in {p.name for p in PROFILES}
 
 
-def test_run_evaluation_of_the_pro_model_keeps_thinking_on(dagbag, wire):
-    """Gemini 2.5 Pro refuses a thinking budget of 0 (a 400 on the wire): its evaluation keeps Pro's own thinking."""
+def test_run_evaluation_of_the_pro_model_sends_only_what_the_pro_model_accepts(dagbag, wire):
+    """The pro model thinks at its default level (the current models cannot turn thinking off; Gemini 4 refuses a
+    thinking budget with a 400 on the wire) and gets no sampling field its family advises against."""
+    from genops.models.table import table
+
     result = run(dagbag.get_dag("run_evaluation"), conf={"model_setting": "GENOPS_PRO_MODEL"})
 
     assert result.state == "success", result.task_states
-    sent = [r["body"] for r in wire.vertex_calls(":generateContent")]
-    # google-genai sends a dict thinking_config's keys as given; Vertex AI's proto JSON reads either spelling
-    budgets = [next(iter(body["generationConfig"]["thinkingConfig"].values())) for body in sent]
-    assert budgets and all(budget > 0 for budget in budgets)
-    assert all(body["generationConfig"]["temperature"] == 0 for body in sent)
+    sent = [r["body"]["generationConfig"] for r in wire.vertex_calls(":generateContent")]
+    advised_against = table().facts(config.SETTINGS["GENOPS_PRO_MODEL"].default).sampling["advised_against"]
+    camel = {"temperature": "temperature", "top_p": "topP", "top_k": "topK"}
+    assert sent and all("thinkingConfig" not in body for body in sent)
+    assert all(camel[field] not in body for body in sent for field in advised_against)

@@ -27,7 +27,7 @@ def row(feedback_id: str, **changes) -> dict:
         "dag_id": "customer_service_feedback",
         "run_id": "manual__1",
         "transcript_uri": f"gs://{BUCKET}/t.txt",
-        "model": "gemini-2.5-flash",
+        "model": "gemini-3.8-flash",
         "personalization": 4,
         "competency": 5,
         "convenience": 3,

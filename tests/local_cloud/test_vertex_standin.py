@@ -10,13 +10,14 @@ import urllib.request
 
 import pytest
 
+from genops.core import config
 from scripts.local.cloud.gcs import GcsEmulator
-from scripts.local.cloud.vertex_models import BLOCK_MARKER, count_tokens, expected_answer
+from scripts.local.cloud.vertex_models import BLOCK_MARKER, RETIRED, count_tokens, expected_answer
 from scripts.local.cloud.vertex_tuning import FAIL_MARKER
 from tests.local_cloud.vertex_env import PROJECT, REGION, TOKEN, genai_client, vertex_standin, vertexai_sdk
 
 BUCKET = "vertex-standin-test"
-MODEL = "gemini-2.5-flash"
+MODEL = config.SETTINGS["GENOPS_FLASH_MODEL"].default
 EXAMPLE = {
     "contents": [
         {"role": "user", "parts": [{"text": "Summarise: the cat sat on the mat."}]},
@@ -76,7 +77,7 @@ def test_generate_content_answers_deterministically_with_usage_metadata(client):
     usage = response.usage_metadata
     assert usage.prompt_token_count == count_tokens(prompt)
     assert usage.candidates_token_count == count_tokens(response.text)
-    assert usage.thoughts_token_count > 0  # gemini-2.5-flash thinks by default
+    assert usage.thoughts_token_count > 0  # the current models think by default
     assert (
         usage.total_token_count == usage.prompt_token_count + usage.candidates_token_count + usage.thoughts_token_count
     )
@@ -84,16 +85,27 @@ def test_generate_content_answers_deterministically_with_usage_metadata(client):
     assert response.model_version == MODEL
 
 
-def test_thinking_budget_zero_turns_thinking_off_and_is_refused_by_pro(client):
+def test_gemini_4_refuses_what_its_guide_documents(client):
     from google.genai import errors, types
 
-    config = types.GenerateContentConfig(thinking_config=types.ThinkingConfig(thinking_budget=0))
-    response = client.models.generate_content(model=MODEL, contents=["hi"], config=config)
-    assert response.usage_metadata.thoughts_token_count is None
+    pro = config.SETTINGS["GENOPS_PRO_MODEL"].default
+    for refused, says in (
+        (types.GenerateContentConfig(thinking_config=types.ThinkingConfig(thinking_budget=1024)), "thinking_budget"),
+        (types.GenerateContentConfig(frequency_penalty=0.5), "frequencyPenalty"),
+        (types.GenerateContentConfig(candidate_count=2), "candidateCount"),
+    ):
+        with pytest.raises(errors.ClientError) as error:
+            client.models.generate_content(model=pro, contents=["hi"], config=refused)
+        assert error.value.code == 400 and says in error.value.message
 
-    with pytest.raises(errors.ClientError) as error:
-        client.models.generate_content(model="gemini-2.5-pro", contents=["hi"], config=config)
-    assert error.value.code == 400 and "only works in thinking mode" in error.value.message
+
+def test_a_model_google_lists_as_retired_is_404(client):
+    from google.genai import errors
+
+    for retired in RETIRED:
+        with pytest.raises(errors.ClientError) as error:
+            client.models.get(model=retired)
+        assert error.value.code == 404
 
 
 def test_thoughts_count_against_max_output_tokens(client):

@@ -14,7 +14,7 @@ from scripts.local.cloud.vertex_models import expected_answer
 from tests.local_cloud.test_vertex_standin import model_url, post
 from tests.local_cloud.vertex_env import genai_client, vertex_standin
 
-MODEL = "gemini-2.5-flash"
+MODEL = "gemini-3.8-flash"
 PROMPT = "Score the customer service agent in this transcript.\n\nAgent: Hello. Customer: My order is late."
 
 

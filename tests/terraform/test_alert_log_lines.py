@@ -74,14 +74,16 @@ def tuning_failure_lines() -> list[tuple[str, dict[str, str]]]:
 
 
 def usage_lines() -> list[tuple[str, dict[str, str]]]:
-    """The usage ledger's line for a real GenerateContentResponse of the default flash model."""
+    """The usage ledger's line for a real GenerateContentResponse of a default model the table prices."""
     from google.genai import types
 
     from genops.core.config import SETTINGS
+    from genops.usage import prices
     from genops.usage.ledger import usage_log_line
     from genops.usage.rows import usage_row
 
-    model = SETTINGS["GENOPS_FLASH_MODEL"].default
+    defaults = [SETTINGS[name].default for name in ("GENOPS_FLASH_MODEL", "GENOPS_PRO_MODEL")]
+    model = next((m for m in defaults if prices.table().tiers_for(m)), defaults[0])
     response = types.GenerateContentResponse(
         model_version=model,
         usage_metadata=types.GenerateContentResponseUsageMetadata(
@@ -131,11 +133,28 @@ def canary_regression_lines() -> list[tuple[str, dict[str, str]]]:
     return [(line, {"metric": "summarization_quality", "model": model}) for line in lines]
 
 
+def model_lifecycle_lines() -> list[tuple[str, dict[str, str]]]:
+    """The model_lifecycle check's line for a model of the table ten days before it retires, and after."""
+    from datetime import timedelta
+
+    from genops.models.lifecycle import standing
+    from genops.models.table import table
+
+    facts = next(f for f in table().models.values() if f.retires and f.retires > table().read_on)
+    lines = []
+    for days, status in ((10, "retiring"), (-1, "retired")):
+        line = standing("GENOPS_FLASH_MODEL", facts.model, facts.retires - timedelta(days=days)).log_line()
+        expected = {"status": status, "setting": "GENOPS_FLASH_MODEL", "model": facts.model}
+        lines.append((line, {**expected, "retires": facts.retires.isoformat()}))
+    return lines
+
+
 PRODUCERS = {
     "tuning_job_ended_badly": tuning_failure_lines,
     "gemini_usage": usage_lines,
     "build_failed": build_failure_lines,
     "canary_regression": canary_regression_lines,
+    "model_lifecycle_warning": model_lifecycle_lines,
 }
 
 
@@ -219,6 +238,7 @@ def test_the_module_has_log_matched_alerts_and_metrics():
     ids = {case.id for case in CASES}
     assert "google_monitoring_alert_policy this[tuning_job_failed]" in ids
     assert "google_monitoring_alert_policy this[canary_regression]" in ids
+    assert "google_monitoring_alert_policy this[model_lifecycle]" in ids
     assert {"google_logging_metric usage[tokens]", "google_logging_metric usage[cost_usd]"} <= ids
 
 
@@ -250,7 +270,9 @@ def test_filter_and_extractors_match_the_line_the_code_writes(block):
 
 
 def test_a_changed_log_line_or_extractor_is_caught(monkeypatch):
-    (tuning,) = [case.values[0] for case in CASES if case.id == "google_monitoring_alert_policy this[tuning_job_failed]"]
+    (tuning,) = [
+        case.values[0] for case in CASES if case.id == "google_monitoring_alert_policy this[tuning_job_failed]"
+    ]
     broken = {**tuning, "label_extractors": {**tuning["label_extractors"]}}
     broken["label_extractors"]["tuning_job"] = 'REGEXP_EXTRACT(textPayload, "Tuning job (\\\\S+) ended")'
     with pytest.raises(AssertionError, match="tuning_job"):

@@ -16,6 +16,8 @@ import json
 import os
 from dataclasses import dataclass
 
+from genops.models.table import default_model
+
 PREFIX = "GENOPS_"
 
 
@@ -68,9 +70,15 @@ SETTINGS: dict[str, Setting] = {
         Setting("GENOPS_DATA_BUCKET", "Bucket name for training data and evaluation reports (no gs://)."),
         Setting("GENOPS_BQ_DATASET", "BigQuery dataset that holds evaluation results.", "genops"),
         Setting("GENOPS_BQ_TABLE", "BigQuery table of evaluation rows (schema: genops/schemas).", "model_evaluations"),
-        Setting("GENOPS_PRO_MODEL", "Gemini model used as the 'pro' configuration.", "gemini-2.5-pro"),
-        Setting("GENOPS_FLASH_MODEL", "Gemini model used as the 'flash' configuration.", "gemini-2.5-flash"),
-        Setting("GENOPS_TUNING_SOURCE_MODEL", "Base model for supervised fine-tuning.", "gemini-2.5-flash"),
+        Setting("GENOPS_PRO_MODEL", "Gemini model used as the 'pro' configuration.", default_model("GENOPS_PRO_MODEL")),
+        Setting(
+            "GENOPS_FLASH_MODEL", "Gemini model used as the 'flash' configuration.", default_model("GENOPS_FLASH_MODEL")
+        ),
+        Setting(
+            "GENOPS_TUNING_SOURCE_MODEL",
+            "Base model for supervised fine-tuning.",
+            default_model("GENOPS_TUNING_SOURCE_MODEL"),
+        ),
         Setting("GENOPS_TUNED_MODEL_DISPLAY_NAME", "Display name given to tuned models.", "genops-tuned"),
         Setting(
             "GENOPS_TRAINING_DATA_OBJECT",
@@ -153,7 +161,7 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting(
             "GENOPS_DAILY_COST_BUDGET_USD",
-            "Optional: estimated USD all DAGs may spend per UTC day (price table genops/usage/prices.json); "
+            "Optional: estimated USD all DAGs may spend per UTC day (prices: genops/models/models.json); "
             "empty: no daily cost limit.",
             "",
         ),

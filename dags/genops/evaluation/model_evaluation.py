@@ -20,7 +20,14 @@ from genops.gemini.profiles import GenerationProfile
 
 
 def score_responses(
-    responses: list[dict], *, model: str, model_config: str, dag_id: str, run_id: str, try_number: int
+    responses: list[dict],
+    *,
+    model: str,
+    model_config: str,
+    dag_id: str,
+    run_id: str,
+    try_number: int,
+    base_model: str | None = None,
 ) -> dict:
     """Score generated `responses` in this try's experiment run and build the configuration's row."""
     from genops.evaluation.results import InvalidResultError, experiment_run_name, metrics_row
@@ -46,6 +53,7 @@ def score_responses(
             experiment_name=experiment,
             experiment_run_name=run_name,
             metrics=EVALUATED_METRICS,
+            base_model=base_model,
         )
     except InvalidResultError as err:
         raise AirflowFailException(
@@ -54,9 +62,10 @@ def score_responses(
         ) from None
 
 
-def evaluate_model(*, submission: dict, profile: GenerationProfile, context) -> dict:
+def evaluate_model(*, submission: dict, profile: GenerationProfile, context, base_model: str | None = None) -> dict:
     """Answer the evaluation dataset as `submission` says (online, or the batch job the sensor waited for;
-    genops.evaluation.answers), score the answers in the GENOPS_ experiment, build the configuration's row."""
+    genops.evaluation.answers), score the answers in the GENOPS_ experiment, build the configuration's row
+    (`base_model`: a tuned endpoint's base model, recorded so the row shows which retirement it shares)."""
     from genops.evaluation.answers import answers
     from genops.gemini.prompts import load_eval_dataset
 
@@ -68,4 +77,5 @@ def evaluate_model(*, submission: dict, profile: GenerationProfile, context) -> 
         dag_id=context["dag"].dag_id,
         run_id=context["run_id"],
         try_number=context["ti"].try_number,
+        base_model=base_model,
     )

@@ -122,6 +122,7 @@ def metrics_row(
     experiment_name: str | None = None,
     experiment_run_name: str | None = None,
     metrics: tuple[str, ...] = tuple(METRIC_RANGES),
+    base_model: str | None = None,
 ) -> dict:
     """Turn an evaluation summary into one validated `model_evaluations` row; every metric in `metrics` must
     be reported (see `metric_means`)."""
@@ -138,6 +139,7 @@ def metrics_row(
         "run_id": run_id,
         "model_config": model_config,
         "model": model,
+        "base_model": base_model,
         "experiment_name": experiment_name,
         "experiment_run_name": experiment_run_name,
         "row_count": row_count,

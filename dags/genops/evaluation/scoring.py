@@ -28,19 +28,19 @@ EVAL_GENERATION_PROFILE = PROFILES_BY_NAME["deterministic"]
 
 
 def evaluation_profile(model_setting: str) -> GenerationProfile:
-    """Deterministic sampling for the model `model_setting` names, with the thinking that model allows.
+    """Deterministic sampling for the model `model_setting` names, with the thinking that model's profile uses.
 
-    Gemini 2.5 Pro cannot turn thinking off (Vertex AI answers a budget of 0 with a 400), so a model whose own
-    profile in PROFILES thinks keeps that profile's thinking budget and output room; sampling stays deterministic.
+    A model whose own profile in PROFILES thinks at its default level (the pro model) keeps that and its output
+    room; sampling stays deterministic where the model accepts it (see GenerationProfile.generation_config).
     """
-    thinking = next((p for p in PROFILES if p.model_setting == model_setting and p.thinking_budget), None)
-    if thinking is None:
+    own = next((p for p in PROFILES if p.model_setting == model_setting), None)
+    if own is None:
         return replace(EVAL_GENERATION_PROFILE, model_setting=model_setting)
     return replace(
         EVAL_GENERATION_PROFILE,
         model_setting=model_setting,
-        thinking_budget=thinking.thinking_budget,
-        max_output_tokens=thinking.max_output_tokens,
+        thinking_level=own.thinking_level,
+        max_output_tokens=max(own.max_output_tokens, EVAL_GENERATION_PROFILE.max_output_tokens),
     )
 
 
@@ -70,7 +70,7 @@ def generate_responses(
     from genops.gemini import calls
 
     client = client or calls.genai_client(f"generating evaluation responses with {model}")
-    generation_config = profile.generation_config()
+    generation_config = profile.generation_config(model=model)
 
     def answer(example: dict) -> dict:
         prompt = build_prompt(example["instruction"], example["context"])

@@ -23,6 +23,7 @@ class GateDecision:
     passed: bool
     reason: str
     misses: list[Miss] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # passed, but an operator should act (e.g. a model retiring)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -57,11 +58,16 @@ def threshold_decision(metrics: dict[str, float | None], thresholds: dict[str, f
     return GateDecision("metric_thresholds", False, reason, misses)
 
 
-def preflight_decision(problems: list) -> GateDecision:
-    """Pass when no setting has a problem; the reason lists every problem (each names its GENOPS_ variable)."""
+def preflight_decision(problems: list, warnings: list[str] | None = None) -> GateDecision:
+    """Pass when no setting has a problem; the reason lists every problem (each names its GENOPS_ variable).
+    `warnings` (a configured model retiring soon) are recorded with a passing decision and do not stop it."""
+    warnings = list(warnings or [])
     if not problems:
-        return GateDecision("preflight", True, "every setting this DAG spends with is valid")
-    return GateDecision("preflight", False, "; ".join(str(problem) for problem in problems))
+        reason = "every setting this DAG spends with is valid"
+        if warnings:
+            reason += f"; WARNING: {'; '.join(warnings)}"
+        return GateDecision("preflight", True, reason, warnings=warnings)
+    return GateDecision("preflight", False, "; ".join(str(problem) for problem in problems), warnings=warnings)
 
 
 def daily_spend_decision(

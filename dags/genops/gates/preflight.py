@@ -19,12 +19,13 @@ from genops.core import config
 log = logging.getLogger(__name__)
 
 MODEL_SETTINGS = ("GENOPS_PRO_MODEL", "GENOPS_FLASH_MODEL", "GENOPS_TUNING_SOURCE_MODEL")
-# A Gemini model id (gemini-2.5-flash, gemini-2.5-flash-001) or a full publisher/model resource name.
+# A Gemini model id (optionally versioned, -001 or @001) or a full publisher/model resource name.
 MODEL_NAME = re.compile(r"(projects/[^/\s]+/locations/[^/\s]+/)?(publishers/[a-z0-9-]+/models/)?[a-z0-9][a-z0-9.@-]*")
 EXPERIMENT_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,127}")
 # Longest experiment name that leaves a run name room for its DAG, run, try and configuration parts.
 EXPERIMENT_NAME_MAX = 64
-MODEL_LIFECYCLE_HINT = "see docs/models.md"
+MODEL_LIFECYCLE_HINT = "see docs/models.md#how-to-migrate"
+TUNING_SETTINGS = ("GENOPS_TUNING_SOURCE_MODEL",)
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def _experiment_name(produced: frozenset[str]) -> str | None:
 def _model_name(name: str) -> Callable[[frozenset[str]], str | None]:
     def check(produced: frozenset[str]) -> str | None:
         if not MODEL_NAME.fullmatch(config.get(name)):
-            return f"is not a Gemini model id such as gemini-2.5-flash; {MODEL_LIFECYCLE_HINT}"
+            return f"is not a Gemini model id or publisher model path; {MODEL_LIFECYCLE_HINT}"
         return None
 
     return check
@@ -119,6 +120,25 @@ def setting_problems(settings: Iterable[str], produced_metrics: Iterable[str]) -
     return problems
 
 
+def model_standings(models: dict[str, str], today) -> tuple[list[SettingProblem], list]:
+    """(problems, warnings) for the configured models (setting -> model id) on `today`, from the model table.
+
+    A retired model is a problem naming the setting, the model, its retirement date and replacement; a model
+    within the warning window of retirement (or, as a tuning base, past Google's new-access cut-off) is a
+    warning (a `ModelStanding` that `warns`).
+    """
+    from genops.models.lifecycle import standing
+
+    problems, warnings = [], []
+    for setting, model in sorted(models.items()):
+        state = standing(setting, model, today, tuning=setting in TUNING_SETTINGS)
+        if state.status == "retired":
+            problems.append(SettingProblem(setting, model, f"{state.reason}; {MODEL_LIFECYCLE_HINT}"))
+        elif state.warns:
+            warnings.append(state)
+    return problems, warnings
+
+
 def missing_models(models: dict[str, str], get_model: Callable[[str], object]) -> list[SettingProblem]:
     """The configured models (setting -> model id) that `get_model` (google-genai `models.get`) does not find."""
     from google.genai import errors
@@ -130,6 +150,18 @@ def missing_models(models: dict[str, str], get_model: Callable[[str], object]) -
         except errors.ClientError as err:
             if err.code not in (400, 403, 404):
                 raise
+            if err.code == 403:
+                problems.append(
+                    SettingProblem(
+                        setting,
+                        model,
+                        f"models.get answered 403 {err.status}: {err.message}. The model was not checked: the "
+                        f"DAG's identity lacks permission to read Vertex AI publisher models in "
+                        f"GENOPS_PROJECT_ID (grant it roles/aiplatform.user); this is a missing permission, "
+                        f"not a missing model",
+                    )
+                )
+                continue
             problems.append(
                 SettingProblem(
                     setting,

@@ -62,20 +62,33 @@ def preflight(settings: list[str], produced_metrics: list[str]) -> dict:
     evaluation reports. A bad setting fails it without retry (AirflowFailException: a setting does not fix
     itself), naming each bad setting and the fix; a transient models.get error is retried as any task's.
     """
-    from genops.gates.preflight import MODEL_SETTINGS, missing_models, setting_problems
+    from genops.gates.preflight import MODEL_SETTINGS, missing_models, model_standings, setting_problems
 
     problems = setting_problems(settings, produced_metrics)
     models = {name: config.get(name) for name in settings if name in MODEL_SETTINGS}
+    retired, retiring = model_standings(models, run_day()) if models and not problems else ([], [])
+    problems += retired
+    for state in retiring:
+        log.warning("%s", state.log_line())
     if models and not problems:
         client = _client_if_credentials()
         if client is None:
             log.info("No Google Cloud credentials: not asking models.get for %s", sorted(models.values()))
         else:
             problems += missing_models(models, lambda model: client.models.get(model=model))
-    decision = preflight_decision(problems)
+    decision = preflight_decision(problems, [state.reason for state in retiring])
     if not publish(decision):
         raise AirflowFailException(f"Preflight found bad settings; nothing was spent. {decision.reason}")
     return {"checked": sorted(settings), "models": models}
+
+
+def run_day():
+    """The UTC day a run checks model lifecycles against: its logical date (a backfill checks its own day),
+    else today."""
+    from datetime import UTC, datetime
+
+    when = get_current_context().get("logical_date") or datetime.now(UTC)
+    return when.astimezone(UTC).date()
 
 
 def _client_if_credentials():

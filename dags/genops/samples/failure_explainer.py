@@ -34,7 +34,7 @@ PROFILE = SampleProfile(
     "failure_explanation",
     "GENOPS_FLASH_MODEL",
     temperature=0.0,
-    max_output_tokens=1024,
+    max_output_tokens=4096,  # the model thinks at its default level, within this limit
     system_instruction=INSTRUCTION,
     extra_config={"http_options": {"timeout": 60_000}},  # milliseconds: a callback must not hang the worker
 )
@@ -69,10 +69,11 @@ def _explain(context) -> None:
         return
     client = calls.genai_client(f"explaining the failure of {label}")  # checks credentials first
     prompt = failure_prompt(context)
+    model = config.get(PROFILE.model_setting)
     request = {
-        "model": config.get(PROFILE.model_setting),
+        "model": model,
         "contents": [prompt],
-        "generation_config": PROFILE.generation_config(),
+        "generation_config": PROFILE.generation_config(model=model),
         "profile": PROFILE.name,
         "context": context,  # the usage is the failed task's
         "client": client,

@@ -16,7 +16,7 @@ from typing import Any
 
 from genops.gemini.profiles import GenerationProfile
 
-# Enough for the samples' JSON answers plus a Gemini 2.5 model's thinking, which counts against this limit.
+# Enough for the samples' JSON answers plus the model's thinking, which counts against this limit.
 STRUCTURED_MAX_OUTPUT_TOKENS = 8192
 MAX_REPORTED_PROBLEMS = 10
 
@@ -33,8 +33,8 @@ class SampleProfile(GenerationProfile):
     system_instruction: str = ""
     extra_config: dict[str, Any] = field(default_factory=dict)
 
-    def generation_config(self, system_instruction: str | None = None) -> dict:
-        generation = super().generation_config(system_instruction or self.system_instruction)
+    def generation_config(self, system_instruction: str | None = None, *, model: str | None = None) -> dict:
+        generation = super().generation_config(system_instruction or self.system_instruction, model=model)
         return {**generation, **json.loads(json.dumps(self.extra_config))}  # a copy: templating never shares it
 
 

@@ -14,10 +14,14 @@ the run reattach to somebody else's job.
 from __future__ import annotations
 
 import logging
+import re
 
 from genops.core.lineage import TRY_LABEL, RunLineage, labels_filter, state_of  # noqa: F401  (state_of: tasks.py)
 
 log = logging.getLogger(__name__)
+
+# The base model a job tuned (a tuned model retires with it): readable, '.' as '_' (label values allow no dots).
+BASE_MODEL_LABEL = "genops_base_model"
 
 SUCCEEDED = "JOB_STATE_SUCCEEDED"
 # End states without a usable tuned model; the sensor fails at once on each (no polling until its timeout).
@@ -65,14 +69,23 @@ def start_or_reattach(client, lineage: RunLineage, *, base_model: str, training_
     job = client.tunings.tune(
         base_model=base_model,
         training_dataset=types.TuningDataset(gcs_uri=training_data_uri),
-        config=types.CreateTuningJobConfig(tuned_model_display_name=display_name, labels=lineage.labels()),
+        config=types.CreateTuningJobConfig(
+            tuned_model_display_name=display_name,
+            labels={**lineage.labels(), BASE_MODEL_LABEL: base_model_label(base_model)},
+        ),
     )
     log.info("Started tuning job %s on %s (state %s)", job.name, training_data_uri, state_of(job))
     return job
 
 
+def base_model_label(base_model: str) -> str:
+    """The BASE_MODEL_LABEL value of a base model id or publisher model path."""
+    return re.sub(r"[^a-z0-9_-]", "_", base_model.rsplit("/", 1)[-1].lower())[:63]
+
+
 def tuned_model(job) -> dict[str, str] | None:
-    """None while the job runs; its tuned model and endpoint once it succeeded; raises if it ended without one."""
+    """None while the job runs; its tuned model, endpoint and base model (the bare id, None when the job does not
+    say) once it succeeded; raises if it ended without one."""
     state = state_of(job)
     if state in ENDED_WITHOUT_MODEL:
         error = job.error.message if job.error and job.error.message else "no error message from Vertex AI"
@@ -81,7 +94,8 @@ def tuned_model(job) -> dict[str, str] | None:
         return None
     if not job.tuned_model or not job.tuned_model.endpoint:
         raise TuningJobEnded(f"Tuning job {job.name} succeeded but reports no tuned model endpoint")
-    return {"model": job.tuned_model.model, "endpoint": job.tuned_model.endpoint}
+    base = job.base_model.rsplit("/", 1)[-1] if job.base_model else None
+    return {"model": job.tuned_model.model, "endpoint": job.tuned_model.endpoint, "base_model": base}
 
 
 def cancel_if_running(client, job_name: str, why: str) -> bool:

@@ -30,6 +30,8 @@ TUNING_TIMEOUT = timedelta(hours=24)
 
 # XCom keys of the tuned model, the same the provider's GenAISupervisedFineTuningTrainOperator pushes.
 TUNED_MODEL_KEY, TUNED_ENDPOINT_KEY = "tuned_model_name", "tuned_model_endpoint_name"
+# The base model of the tuned model: it shares the base's retirement date (genops.models.lifecycle).
+TUNED_BASE_MODEL_KEY = "tuned_model_base_model"
 
 
 def genai_client():
@@ -120,6 +122,8 @@ class TuningJobSensor(BaseSensorOperator):
             return False
         context["ti"].xcom_push(key=TUNED_MODEL_KEY, value=tuned["model"])
         context["ti"].xcom_push(key=TUNED_ENDPOINT_KEY, value=tuned["endpoint"])
+        base = tuned["base_model"] or config.get("GENOPS_TUNING_SOURCE_MODEL")
+        context["ti"].xcom_push(key=TUNED_BASE_MODEL_KEY, value=base)
         return True
 
     def execute(self, context):

@@ -1,6 +1,7 @@
 """The Gemini usage ledger: one row per Gemini call the DAGs make, and the daily spend it adds up to.
 
-- `prices`: the price table in `prices.json` (per model and token class, with its date and source); a model
+- `prices`: the prices in the model table `genops/models/models.json` (per model and token class, each with
+  its date and source); a model
   it does not list costs "unknown" (None), never zero.
 - `rows`: a ledger row from a google-genai response's usage metadata and where the call was made.
 - `ledger`: rows batched per task try and written to BigQuery (GENOPS_USAGE_TABLE) with deterministic insert

@@ -107,7 +107,7 @@ def usage_row(
         "profile": profile,
         **counts,
         "estimated_cost_usd": cost,
-        "price_table_date": prices.table().as_of.isoformat() if cost is not None else None,
+        "price_table_date": prices.as_of(model) if cost is not None else None,
     }
     check(row)
     return row

@@ -7,8 +7,12 @@ candidates with finishReason, `usageMetadata` (prompt, candidates, thoughts when
 total token counts, per-modality details), modelVersion, responseId.
 
 Behaviours the real service has and the stand-in copies:
+- Models Google lists as retired answer 404 from their retirement date on (RETIRED: this stand-in's own list,
+  written from Google's "Model versions" page, independent of the project's model table so a wrong table shows).
 - Gemini 2.5 and later think by default; thoughts count against maxOutputTokens (a small limit leaves an empty
-  answer with finishReason MAX_TOKENS); gemini-2.5-pro rejects thinkingBudget 0.
+  answer with finishReason MAX_TOKENS); gemini-2.5-pro rejects thinkingBudget 0. Gemini 3 and 4 take a
+  thinkingLevel; Gemini 4 rejects a thinkingBudget, MINIMAL, frequencyPenalty, presencePenalty and more than one
+  candidate (400), as do Gemini 3.8 Flash and Gemini 4 a level they do not list.
 - Implicit caching: a prompt of at least CACHE_MIN_TOKENS sent again reports cachedContentTokenCount.
 - responseMimeType application/json answers JSON of the request's responseSchema / responseJsonSchema built from
   the text answer (see vertex_structured), or `{"answer": "<the text answer>"}` without a schema; unknown mime
@@ -23,7 +27,7 @@ import json
 import re
 import threading
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from scripts.local.cloud.http import ApiError
 from scripts.local.cloud.vertex_structured import answer_text
@@ -33,8 +37,21 @@ BLOCK_MARKER = "[local:block]"
 CACHE_MIN_TOKENS = 1024
 ANSWER_WORDS = 40  # at most this many words of the prompt are repeated in the answer
 MEDIA_TOKENS = 258  # what Gemini counts for an image (and the stand-in for any non-text file)
-THINKING_MODEL_PREFIXES = ("gemini-2.5", "gemini-3")
-THINKING_REQUIRED = ("gemini-2.5-pro", "gemini-3")
+THINKING_MODEL_PREFIXES = ("gemini-2.5", "gemini-3", "gemini-4")
+THINKING_REQUIRED = ("gemini-2.5-pro", "gemini-3", "gemini-4")
+# Thinking levels per model prefix where Google lists them (developer guides of Gemini 3.8 Flash and Gemini 4).
+THINKING_LEVELS = {"gemini-4": ("LOW", "MEDIUM", "HIGH"), "gemini-3.8": ("LOW", "MEDIUM", "HIGH")}
+# Fields Gemini 4 answers with a 400 (Gemini 4 developer guides: API conventions).
+GEMINI_4_REJECTS = ("frequencyPenalty", "presencePenalty")
+THOUGHTS_PER_LEVEL = {"MINIMAL": 16, "LOW": 64, "MEDIUM": 256, "HIGH": 512}
+# Google's "Model versions" page (docs.cloud.google.com/gemini-enterprise-agent-platform/models/model-versions,
+# read 2026-12-07): model id -> the day it was retired. Requests for these answer 404 from that day on.
+RETIRED = {
+    "gemini-2.5-pro": date(2026, 10, 16),
+    "gemini-2.5-flash": date(2026, 10, 16),
+    "gemini-2.5-flash-lite": date(2026, 10, 16),
+    "gemini-1.5-flash-001": date(2025, 5, 24),
+}
 THINKING_OFF_BY_DEFAULT = ("gemini-2.5-flash-lite",)
 MAX_DYNAMIC_THOUGHTS = 512
 RESPONSE_MIME_TYPES = ("text/plain", "application/json", "text/x.enum")
@@ -75,9 +92,18 @@ def truncate_to_tokens(text: str, limit: int) -> str:
     return text[: matches[limit - 1].end()]
 
 
+def is_retired(model_id: str, today: date | None = None) -> bool:
+    """Whether Google lists `model_id` (or the model an `@version` / `-NNN` id pins) as retired by `today`."""
+    today = today or datetime.now(UTC).date()
+    base = re.sub(r"(@\d+|-\d{3})$", "", model_id)
+    retired = RETIRED.get(model_id) or RETIRED.get(base)
+    return retired is not None and today >= retired
+
+
 def is_publisher_model_known(model_id: str) -> bool:
-    """Gemini model ids the stand-in serves (a misspelt model is a 404, as on Vertex AI)."""
-    return re.fullmatch(r"gemini-\d+(\.\d+)?-(pro|flash|flash-lite)(-[a-z0-9-]+)?(@\d+)?", model_id) is not None
+    """Gemini model ids the stand-in serves: a misspelt or retired model is a 404, as on Vertex AI."""
+    pattern = r"gemini-\d+(\.\d+)?-(pro|flash|flash-lite|argon|neon|carbon|hydrogen)(-[a-z0-9-]+)?(@\d+)?"
+    return re.fullmatch(pattern, model_id) is not None and not is_retired(model_id)
 
 
 def check_ranges(config) -> None:
@@ -120,15 +146,32 @@ class Gemini:
 
         Read from the request's JSON `body`: the proto type does not tell an unset budget from 0.
         """
+        config = _field(body, "generationConfig", "generation_config") or {}
+        if model_id.startswith("gemini-4"):
+            for name in GEMINI_4_REJECTS:
+                if _field(config, name, re.sub(r"([A-Z])", r"_\1", name).lower()) is not None:
+                    raise ApiError(400, f"{name} is not supported by {model_id}.")
+            if (_field(config, "candidateCount", "candidate_count") or 1) > 1:
+                raise ApiError(400, f"candidateCount greater than 1 is not supported by {model_id}.")
         if not model_id.startswith(THINKING_MODEL_PREFIXES):
             return 0
-        config = _field(body, "generationConfig", "generation_config") or {}
-        budget = _field(_field(config, "thinkingConfig", "thinking_config") or {}, "thinkingBudget", "thinking_budget")
+        thinking = _field(config, "thinkingConfig", "thinking_config") or {}
+        budget = _field(thinking, "thinkingBudget", "thinking_budget")
+        level = _field(thinking, "thinkingLevel", "thinking_level")
+        dynamic = min(16 + prompt_tokens // 2, MAX_DYNAMIC_THOUGHTS)
+        if level is not None:
+            if budget is not None:
+                raise ApiError(400, "thinking_budget and thinking_level cannot be set together.")
+            allowed = next((levels for prefix, levels in THINKING_LEVELS.items() if model_id.startswith(prefix)), None)
+            if model_id.startswith("gemini-2.5") or (allowed is not None and level not in allowed):
+                raise ApiError(400, f"Thinking level {level} is not supported by {model_id}.")
+            return min(THOUGHTS_PER_LEVEL.get(level, dynamic), dynamic)
+        if budget is not None and model_id.startswith("gemini-4"):
+            raise ApiError(400, f"thinking_budget is not supported by {model_id}; use thinking_level.")
         if budget == 0 and model_id.startswith(THINKING_REQUIRED):
             raise ApiError(400, f"Budget 0 is invalid. This model ({model_id}) only works in thinking mode.")
         if budget is None and model_id.startswith(THINKING_OFF_BY_DEFAULT):
             return 0
-        dynamic = min(16 + prompt_tokens // 2, MAX_DYNAMIC_THOUGHTS)
         if budget is None or budget < 0:
             return dynamic
         return min(budget, dynamic)

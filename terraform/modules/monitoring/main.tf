@@ -418,6 +418,40 @@ locals {
         `served`). Runbook: docs/approval-and-canary.md#when-the-canary-pages-runbook.
       EOT
     }
+
+    model_lifecycle = {
+      display_name = "Gemini model retiring"
+      severity     = "WARNING"
+      conditions = [{
+        display_name = "a configured Gemini model retires within 30 days, or has retired"
+        condition_matched_log = {
+          filter = "${local.log_filter.airflow_task_logs} AND ${local.environment} AND ${local.marker.model_lifecycle_warning}"
+          label_extractors = {
+            status  = "REGEXP_EXTRACT(textPayload, \"status=(\\\\S+)\")"
+            setting = "REGEXP_EXTRACT(textPayload, \"setting=(\\\\S+)\")"
+            model   = "REGEXP_EXTRACT(textPayload, \"model=(\\\\S+)\")"
+            retires = "REGEXP_EXTRACT(textPayload, \"retires=(\\\\S+)\")"
+          }
+        }
+      }]
+      rate_limit = var.thresholds.notification_interval
+      auto_close = "604800s" # a retirement stays true for days: one incident a week, not one a day
+      subject    = "Gemini model $${log.extracted_label.model} ($${log.extracted_label.setting}) is $${log.extracted_label.status}: retires $${log.extracted_label.retires}"
+      content    = <<-EOT
+        **What is coming:** `$${log.extracted_label.setting}` uses `$${log.extracted_label.model}`, which Google
+        retires on $${log.extracted_label.retires} (status `$${log.extracted_label.status}`). On that day every
+        request to it answers 404 and every DAG using it fails its preflight; a tuned endpoint on that base model
+        stops serving too.
+
+        **First check:** the `model_lifecycle` DAG's last run in the [Airflow UI](${var.airflow_uri}): its
+        `check_model_lifecycle` decision names the replacement. The model table `dags/genops/models/models.json`
+        holds the dates, with the Google page each was read from.
+
+        **Fix:** follow docs/models.md#how-to-migrate: compare the replacement with `model_comparison`, set
+        the `genops_*_model` variable in the environment's tfvars and apply; for a tuned endpoint, re-tune on
+        the replacement base model (`supervised_fine_tuning`) and promote it only if it meets the thresholds.
+      EOT
+    }
   }
 
   # Every condition with each kind present (null where absent), so the blocks below read one shape.
@@ -488,7 +522,7 @@ resource "google_monitoring_alert_policy" "this" {
   dynamic "alert_strategy" {
     for_each = lookup(each.value, "rate_limit", null)[*]
     content {
-      auto_close = "86400s"
+      auto_close = lookup(each.value, "auto_close", "86400s")
       notification_rate_limit {
         period = alert_strategy.value
       }
