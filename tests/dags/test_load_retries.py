@@ -1,55 +1,83 @@
-"""BigQuery loads with Airflow's retries on: the load job ran (rows are in the table) and the task failed
-before it knew; the retry reattaches to that job instead of appending the rows again."""
+"""BigQuery loads with Airflow's retries on, on the wire: the provider's operator and the real
+google-cloud-bigquery client (and, while the load is deferred, the trigger's async hook) talk to the strict
+BigQuery stand-in, which reads the source object from the Cloud Storage emulator. The load job ran (its rows are
+in the table) and the task failed before it knew, because the trigger's first poll of that job was lost (a 504
+Gateway Timeout); the retry's insert under the same job id gets BigQuery's 409 "Already Exists" and reattaches to the
+finished job instead of appending the rows again."""
 
 from __future__ import annotations
+
+import json
+import re
 
 import pytest
 from google.api_core.exceptions import Conflict
 
+from genops.core import config
 from genops.core.load_jobs import load_job_id, submit_once
 from genops.gemini.profiles import PROFILES
 from genops.samples import feedback
 from tests.conftest import REPO
-from tests.dags.bigquery_fakes import JOB_ID, StrictBigQuery, install_strict_bigquery
-from tests.dags.evaluation_fakes import ExperimentEvaluationService, install_experiment_evaluation
-from tests.dags.fakes import FakeGCS, install_fake_gcs, install_fake_genai
+from tests.dags.fakes import install_fake_genai
 from tests.dags.retrying import try_number
-from tests.dags.runner import run_dag
 from tests.dags.samples import answers
-from tests.dags.samples.fakes import BUCKET, ScriptedGenAIClient, install_fake_sample_gcs
-from tests.dags.tuning_support import allow_reschedule_on_sqlite
+from tests.dags.samples.fakes import ScriptedGenAIClient
+from tests.dags.wire import (  # noqa: F401  (wire_fixture: the `wire` fixture)
+    BUCKET,
+    DATASET,
+    PROJECT,
+    TABLE,
+    run,
+    wire_fixture,
+)
 
 CONFIGS = [profile.name for profile in PROFILES]
+JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,1024}")  # BigQuery's rule for a job id
+TRANSCRIPT = "samples/inputs/feedback/transcript.txt"
 
 
-def test_model_comparison_loads_its_rows_exactly_once_when_the_load_task_is_retried(dagbag, genops_env):
-    install_fake_genai(genops_env)
-    install_experiment_evaluation(genops_env, ExperimentEvaluationService())
-    gcs = install_fake_gcs(genops_env, FakeGCS())
-    bigquery = install_strict_bigquery(genops_env, StrictBigQuery(gcs, fail_after_load=1))
-    result = run_dag(dagbag.get_dag("model_comparison"), retries=True)
+def lose_the_first_poll_of(wire, job_prefix: str) -> None:
+    """The first GET of the load job (the deferred operator's trigger polling it) answers 504 Gateway Timeout, which
+    the client does not retry: the job ran and its rows are in the table, but the task fails without knowing it."""
+    wire.gcp.bigquery.add_fault(rf"/jobs/{job_prefix}[^/]*$", method="GET", status=504, times=1)
 
-    assert result.state == "success"
+
+def load_jobs(wire) -> dict[str, dict]:
+    """The load jobs the stand-in ran, by job id (jobs.query's own jobs left out)."""
+    return {job_id: job for (_, job_id), job in wire.gcp.bigquery.jobs.items() if "load" in job["configuration"]}
+
+
+def load_inserts(wire) -> list[dict]:
+    return [r for r in wire.gcp.bigquery.requests if r["method"] == "POST" and r["path"].endswith("/jobs")]
+
+
+def test_model_comparison_loads_its_rows_exactly_once_when_the_load_task_is_retried(dagbag, wire):
+    lose_the_first_poll_of(wire, "genops_model_comparison_load_to_bigquery_")
+    result = run(dagbag.get_dag("model_comparison"), retries=1)
+
+    assert result.state == "success", result.task_states
     assert try_number(result, "load_to_bigquery") == 2, "the first try failed after its job loaded the rows"
-    assert len(bigquery.loaded_rows) == len(CONFIGS), "rows loaded exactly once"
-    (job_id,) = bigquery.submitted
+    rows = wire.gcp.bigquery.rows(PROJECT, DATASET, TABLE)
+    assert sorted(row["model_config"] for row in rows) == sorted(CONFIGS), "rows loaded exactly once"
+    (job_id,) = load_jobs(wire)
     assert job_id.startswith("genops_model_comparison_load_to_bigquery_") and JOB_ID.fullmatch(job_id)
+    assert [r["status"] for r in load_inserts(wire)] == [200, 409], "the retry reattached under the same id"
     assert result.xcom("load_to_bigquery", key="job_id") == job_id
 
 
-def test_a_sample_load_retried_after_its_job_ran_loads_the_row_once(dagbag, genops_env):
-    allow_reschedule_on_sqlite(genops_env)
-    gcs = install_fake_sample_gcs(genops_env)
-    gcs.put(
-        BUCKET, "samples/inputs/feedback/transcript.txt", (REPO / "samples/inputs/feedback/transcript.txt").read_bytes()
-    )
-    bigquery = install_strict_bigquery(genops_env, StrictBigQuery(gcs, fail_after_load=1))
+def test_a_sample_load_retried_after_its_job_ran_loads_the_row_once(dagbag, wire, genops_env):
+    wire.gcp.gcs.put(BUCKET, TRANSCRIPT, (REPO / TRANSCRIPT).read_bytes(), "text/plain")
+    table = config.get(feedback.TABLE_SETTING)  # the table Terraform creates
+    schema = json.loads(feedback.SCHEMA_FILE.read_text())
+    wire.gcp.bigquery.create_table(PROJECT, DATASET, table, schema)
     install_fake_genai(genops_env, ScriptedGenAIClient(replies={feedback.PROMPT: answers.text(answers.FEEDBACK)}))
-    result = run_dag(dagbag.get_dag("customer_service_feedback"), retries=True)
+    lose_the_first_poll_of(wire, "genops_customer_service_feedback_load_feedback_")
+    result = run(dagbag.get_dag("customer_service_feedback"), retries=1)
 
     assert result.state == "success", result.task_states
     assert try_number(result, "load_feedback") == 2
-    assert len(bigquery.loaded_rows) == 1 and len(bigquery.submitted) == 1
+    assert len(wire.gcp.bigquery.rows(PROJECT, DATASET, table)) == 1 and len(load_jobs(wire)) == 1
+    assert [r["status"] for r in load_inserts(wire)] == [200, 409]
 
 
 def _id(**overrides) -> str:
