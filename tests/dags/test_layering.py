@@ -182,7 +182,6 @@ def test_a_wrong_import_is_reported(scratch, file, line, problem):
 def test_a_module_outside_the_subpackages_is_reported(scratch):
     (scratch / "genops" / "helpers.py").write_text('"""Loose."""\n')
     assert layering_problems(scratch) == [
-        "genops.helpers sits outside the subpackages ['core', 'evaluation', 'gates', 'gemini', 'models', 'samples', 'tuning', "
-        "'usage']; "
-        "move it into one"
+        "genops.helpers sits outside the subpackages "
+        "['core', 'evaluation', 'gates', 'gemini', 'models', 'samples', 'tuning', 'usage']; move it into one"
     ]
