@@ -31,8 +31,8 @@ locals {
   custom_roles = {
     deploy_dags = {
       title       = "GenOps DAG deployment"
-      description = "gcloud storage rsync of dags/ with deletions, the release marker and the deploy lock: on the Composer bucket, objects limited to dags/ by a condition."
-      permissions = ["storage.buckets.get", "storage.objects.create", "storage.objects.delete", "storage.objects.get", "storage.objects.list"]
+      description = "gcloud storage rsync of dags/ with deletions (and metadata patches of unchanged files from a fresh checkout), the release marker and the deploy lock: on the Composer bucket, objects limited to dags/ by a condition."
+      permissions = ["storage.buckets.get", "storage.objects.create", "storage.objects.delete", "storage.objects.get", "storage.objects.list", "storage.objects.update"]
     }
     deploy_check = {
       title       = "GenOps post-deploy check"

@@ -261,7 +261,9 @@ def test_an_exclusion_starting_with_a_caret_is_what_crashed_gcloud_and_is_refuse
     """gcloud reads a list flag value starting with ^ as ^SEP^: the old `--exclude=^...[^/]...` died."""
     bucket = cloud.bucket()
     old = "--exclude=^airflow_monitoring\\.py$|(.*/)?(test_[^/]*|conftest)\\.py$"
-    crashed = cloud.gcloud("storage", "rsync", str(tree), f"gs://{bucket}/dags", "--recursive", "--dry-run", old)
+    # dags/ with its slash, as the deploy names it: the deploy account may read objects under dags/ only, and
+    # gcloud looks up an object named `dags` for a target without one.
+    crashed = cloud.gcloud("storage", "rsync", str(tree), f"gs://{bucket}/dags/", "--recursive", "--dry-run", old)
     assert crashed.returncode == 1 and "unbalanced parenthesis" in crashed.stderr, crashed.stderr
     assert release.exclude_argument().startswith("--exclude=") and release.exclude_argument()[10] != "^"
     original = release.EXCLUDES
