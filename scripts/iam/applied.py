@@ -41,7 +41,7 @@ def _environment() -> dict[str, str]:
     env = dict(os.environ)
     if shutil.which("terraform") is None:
         raise TerraformMissing("terraform is not on PATH: install Terraform >= 1.9 to read the applied IAM")
-    if "TF_CLI_CONFIG_FILE" not in env and OFFLINE_KIT.is_file():
+    if not Path(env.get("TF_CLI_CONFIG_FILE") or "/nonexistent").is_file() and OFFLINE_KIT.is_file():
         exports = subprocess.run([str(OFFLINE_KIT)], capture_output=True, text=True, check=True).stdout
         for line in exports.splitlines():
             name, _, value = line.removeprefix("export ").partition("=")
@@ -53,7 +53,7 @@ def _environment() -> dict[str, str]:
 def states(terraform_dir: Path = TERRAFORM) -> dict[str, dict]:
     """Each run of tests/iam_applied.tftest.hcl -> its state (`terraform show -json` shape)."""
     env = _environment()
-    if not (terraform_dir / ".terraform").is_dir():
+    if not (terraform_dir / ".terraform.lock.hcl").is_file():
         init = subprocess.run(
             ["terraform", f"-chdir={terraform_dir}", "init", "-backend=false", "-input=false", "-no-color"],
             capture_output=True, text=True, env=env, check=False,
@@ -111,7 +111,6 @@ def normalise(state: dict) -> dict:
     """Grants and custom roles of one state, with the run's names replaced by placeholders."""
     outputs = {k: v["value"] for k, v in state.get("outputs", {}).items()}
     names = {
-        outputs["project_id"] if "project_id" in outputs else None: "{project}",
         outputs["data_bucket"]: "{data_bucket}",
         outputs["dag_gcs_prefix"].removeprefix("gs://").split("/")[0]: "{dags_bucket}",
         outputs["bigquery_dataset_id"]: "{dataset}",

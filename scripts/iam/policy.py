@@ -120,6 +120,12 @@ class Policy:
         self.grants = expand(run, roles)
         self.bindings = {k: {v} if isinstance(v, str) else set(v) for k, v in bind.items()}
 
+    def for_run(self, run: Mapping) -> Policy:
+        """The same cloud (its bindings, shared: names added later count for both) under another run's grants."""
+        other = Policy(run, {})
+        other.bindings = self.bindings
+        return other
+
     def add_name(self, placeholder: str, name: str) -> None:
         """Bind one more name to a placeholder (a new Composer bucket)."""
         self.bindings.setdefault(placeholder, set()).add(name)
@@ -132,6 +138,20 @@ class Policy:
                 grant.address, grant.member, bind(grant.resource, chosen), grant.role, grant.permissions,
                 bind(grant.condition, chosen) if grant.condition else None,
             )  # fmt: skip
+
+    def unbind(self, name: str) -> str:
+        """A local resource name in the snapshot's terms: bound names become placeholders again, and an object's
+        name is cut to its first folder (`.../objects/reports/*`), which is what conditions and reviews read, and an
+        environment's name to `environments/*` (tests name one per run)."""
+        pairs = sorted(((v, k) for k, values in self.bindings.items() for v in values), key=lambda p: -len(p[0]))
+        for value, placeholder in pairs:
+            name = re.sub(rf"(?<![\w-]){re.escape(value)}(?![\w-])", "{" + placeholder + "}", name)
+        name = re.sub(r"/environments/[^/]+$", "/environments/*", name)
+        head, sep, obj = name.partition("/objects/")
+        if sep:
+            folder, slash, _ = obj.partition("/")
+            name = f"{head}/objects/{folder}/*" if slash else f"{head}/objects/*"
+        return name
 
     def holders(self, identity: str, permission: str, name: str) -> list[Grant]:
         return [

@@ -62,7 +62,10 @@ def subset(source: Path) -> dict:
     return {
         "source": "iann0036/iam-dataset gcp/roles (what Google's IAM roles.get returns), MIT: see LICENSE-iam-dataset",
         "refresh": "python -m scripts.iam.refresh_roles --from <roles.json.gz>",
-        "roles": {role: {"title": everything[role]["title"], "permissions": everything[role]["permissions"]} for role in wanted},
+        "roles": {
+            role: {"title": everything[role]["title"], "permissions": everything[role]["permissions"]}
+            for role in wanted
+        },
     }
 
 
@@ -74,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     text = json.dumps(subset(args.source), indent=1, sort_keys=False) + "\n"
     if args.check:
         if not TARGET.is_file() or TARGET.read_text() != text:
-            print(f"{TARGET.relative_to(REPO)} is out of date: run python -m scripts.iam.refresh_roles", file=sys.stderr)
+            print(
+                f"{TARGET.relative_to(REPO)} is out of date: run python -m scripts.iam.refresh_roles", file=sys.stderr
+            )
             return 1
         return 0
     TARGET.parent.mkdir(parents=True, exist_ok=True)

@@ -7,9 +7,10 @@ local ADC file (its token_uri is the local token endpoint), as under `make local
 
 `wire` starts the Cloud Storage emulator, the BigQuery stand-in and local credentials (tests/local_cloud/gcp_env),
 and the Vertex AI stand-in, all behind the IAM front (scripts/local/cloud/iam_front.py): the DAGs' token is the
-Composer account's, and a call it lacks the permission for is answered 403 as on Google Cloud; stages the sample training file; creates the dataset and tables Terraform would (the
-usage ledger's too: the ledger writes through its real client, as under `make local`); and sets the GENOPS_
-settings (test modules import `wire_fixture`, the fixture named `wire`). `run(dag, retries=N)` runs a DAG
+Composer account's, and a call it lacks the permission for is answered 403 as on Google Cloud; stages the
+sample training file; creates the dataset and tables Terraform would (the usage ledger's too: the ledger writes
+through its real client, as under `make local`); and sets the GENOPS_ settings (test modules import
+`wire_fixture`, the fixture named `wire`). `run(dag, retries=N)` runs a DAG
 with Airflow's retries on, without waits between tries.
 """
 
@@ -25,6 +26,7 @@ import google.auth
 import pytest
 
 from genops.usage import bigquery as ledger_bigquery
+from scripts.iam import observed
 from scripts.local.cloud.vertex import VertexStandIn
 from tests.conftest import DAGS_FOLDER
 from tests.dags.runner import RunResult, _name
@@ -98,6 +100,10 @@ def wire_fixture(tmp_path: Path, genops_env, monkeypatch):
             finally:
                 initializer.global_config.__init__()  # vertexai.init() state must not leak into other tests
             assert not gcp.iam.unmapped, f"requests the IAM front has no permission for: {gcp.iam.unmapped}"
+            new = observed.unrecorded(gcp.iam.calls)
+            assert not new, (
+                f"permissions used but not in terraform/iam/observed.json ({observed.__doc__.splitlines()[0]}): {new}"
+            )
 
 
 def fast(dag, *, retries: int = 0):

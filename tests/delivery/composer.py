@@ -60,7 +60,11 @@ class _Json(BaseHTTPRequestHandler):
             return False
         url = urllib.parse.urlsplit(self.path)
         request = Request(
-            self.command, url.path, urllib.parse.parse_qs(url.query), {k.lower(): v for k, v in self.headers.items()}, b""
+            self.command,
+            url.path,
+            urllib.parse.parse_qs(url.query),
+            {k.lower(): v for k, v in self.headers.items()},
+            b"",
         )
         try:
             iam.check(service, request, context=context)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from scripts.iam import observed
 from scripts.local.cloud.credentials import LocalCredentials
 from scripts.local.cloud.iam_front import IamFront
 from tests.delivery.cloud import PROJECT, Cloud, require_gcloud
@@ -18,7 +19,9 @@ def credentials() -> LocalCredentials:
 def iam_front(credentials) -> IamFront:
     """The permission check of every call gcloud and the scripts make, as the deploy account, against the grants
     Terraform applies (terraform/iam/applied.json); each test's Composer bucket is bound as it is created."""
-    return IamFront.local(credentials.identity, {"project": PROJECT, "data_bucket": (), "dags_bucket": (), "dataset": ()})
+    return IamFront.local(
+        credentials.identity, {"project": PROJECT, "data_bucket": (), "dags_bucket": (), "dataset": ()}
+    )
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +45,6 @@ def cloud(_servers, tmp_path, iam_front) -> Cloud:
     cloud = Cloud(storage, composer, workers, tmp_path / "home", iam_front)
     yield cloud
     cloud.close()
+    assert not iam_front.unmapped, f"requests the IAM front has no permission for: {iam_front.unmapped}"
+    new = observed.unrecorded(iam_front.calls)
+    assert not new, f"permissions used but not in terraform/iam/observed.json (see scripts/iam/observed.py): {new}"

@@ -9,7 +9,7 @@ grants Terraform applies (scripts/iam/policy.py over terraform/iam/applied.json)
 
 - Without a permission the answer is Google's: 403 PERMISSION_DENIED, naming the permission and the resource.
 - A request no row of the table maps is refused with 501, naming the route: a new call gets its row first.
-- Every permission used is recorded per identity (`used`, `calls`) and, when GENOPS_IAM_RECORD names a file,
+- Every permission used is recorded per identity (`used`, `calls`) and, when LOCAL_IAM_RECORD names a file,
   appended to it as JSON lines (identity, permission, service, method): the observed needs.
 
 `IamFront.local(credentials, bind)` builds one over the committed snapshot; stand-ins take it as `iam=`.
@@ -28,7 +28,7 @@ from scripts.iam.policy import Policy
 from scripts.local.cloud.http import ApiError, Request
 from scripts.local.cloud.iam_methods import find
 
-RECORD_ENV = "GENOPS_IAM_RECORD"
+RECORD_ENV = "LOCAL_IAM_RECORD"
 UNCHECKED = frozenset({"operator"})
 DOMAINS = {
     "storage": "storage.googleapis.com",
@@ -89,7 +89,9 @@ class IamFront:
         self.policy = policy
         self.identity_of = identity_of
         self.project = project
-        self.record = record if record is not None else (Path(os.environ[RECORD_ENV]) if os.environ.get(RECORD_ENV) else None)
+        self.record = (
+            record if record is not None else (Path(os.environ[RECORD_ENV]) if os.environ.get(RECORD_ENV) else None)
+        )
         self.used: dict[str, set[str]] = {}
         self.calls: list[dict] = []
         self.denied: list[dict] = []
@@ -97,7 +99,9 @@ class IamFront:
         self._lock = threading.Lock()
 
     @classmethod
-    def local(cls, identity_of: Callable[[str], str | None], bind: Mapping, *, run: str = "defaults", **kwargs) -> IamFront:
+    def local(
+        cls, identity_of: Callable[[str], str | None], bind: Mapping, *, run: str = "defaults", **kwargs
+    ) -> IamFront:
         """A front over the committed snapshot of Terraform's grants (terraform/iam/applied.json)."""
         policy = Policy(load_snapshot()[run], bind)
         project = bind["project"] if isinstance(bind["project"], str) else sorted(bind["project"])[0]
@@ -144,27 +148,25 @@ class IamFront:
                 with self._lock:
                     self.denied.append({"identity": identity, "permission": check.permission, "resource": resource})
                 raise PermissionDenied(service, self.email(identity), check.permission, resource)
-            self._note(identity, check.permission, service, method.rest)
+            self._note(identity, check.permission, service, method.rest, resource)
         return identity
 
-    def _note(self, identity: str, permission: str, service: str, rest: str) -> None:
+    def _note(self, identity: str, permission: str, service: str, rest: str, resource: str) -> None:
+        where = self.policy.unbind(resource)
+        line = {"identity": identity, "permission": permission, "resource": where, "service": service, "method": rest}
         with self._lock:
-            new = permission not in self.used.setdefault(identity, set())
-            self.used[identity].add(permission)
-            self.calls.append({"identity": identity, "permission": permission, "method": rest})
+            new = line not in self.calls
+            self.used.setdefault(identity, set()).add(permission)
+            if new:
+                self.calls.append(line)
             if new and self.record is not None:
                 with open(self.record, "a") as handle:
-                    line = {"identity": identity, "permission": permission, "service": service, "method": rest}
                     handle.write(json.dumps(line) + "\n")
 
 
-def read_record(path: Path) -> set[tuple[str, str]]:
-    """The (identity, permission) pairs a GENOPS_IAM_RECORD file holds."""
+def read_record(path: Path) -> list[dict]:
+    """The distinct calls a LOCAL_IAM_RECORD file holds (identity, permission, resource, service, method)."""
     if not path.is_file():
-        return set()
-    pairs = set()
-    for line in path.read_text().splitlines():
-        if line.strip():
-            entry = json.loads(line)
-            pairs.add((entry["identity"], entry["permission"]))
-    return pairs
+        return []
+    found = {line for line in path.read_text().splitlines() if line.strip()}
+    return sorted((json.loads(line) for line in found), key=lambda e: tuple(e.values()))

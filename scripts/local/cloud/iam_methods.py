@@ -8,8 +8,9 @@ unmapped, loudly: a new call gets its row here before it can pass. To add a call
 Sources (read 2026-12-07):
 - STORAGE: https://cloud.google.com/storage/docs/access-control/iam-json (IAM permissions for JSON methods:
   objects.insert needs storage.objects.create, and storage.objects.delete when an object of that name exists;
-  objects.patch / update need storage.objects.update; buckets.get storage.buckets.get; objects.list
-  storage.objects.list; objects.get storage.objects.get; objects.delete storage.objects.delete).
+  objects.patch / update need storage.objects.update; objects.rewrite / copy need storage.objects.get on the
+  source and create (and delete, over an existing object) on the destination; buckets.get storage.buckets.get;
+  objects.list storage.objects.list; objects.get storage.objects.get; objects.delete storage.objects.delete).
 - VERTEX: https://cloud.google.com/vertex-ai/docs/general/iam-permissions (each operation's permission on the
   `name` or `parent` resource) and https://cloud.google.com/vertex-ai/generative-ai/docs/access-control
   ("Make prompt requests: aiplatform.endpoints.predict", which generateContent and countTokens check).
@@ -42,6 +43,7 @@ COMPOSER_AIRFLOW = "https://cloud.google.com/composer/docs/composer-3/access-air
 
 BUCKET = "projects/_/buckets/{bucket}"
 OBJECT = "projects/_/buckets/{bucket}/objects/{object}"
+DESTINATION = "projects/_/buckets/{dbucket}/objects/{dobject}"
 V = r"/(?:v1|v1beta1)/"
 LOC = r"projects/(?P<project>[^/]+)/locations/(?P<location>[^/:]+)"
 STORE = LOC + r"/metadataStores/(?P<store>[^/:]+)"
@@ -136,13 +138,22 @@ METHODS: list[Method] = [
            _p("storage.objects.update", OBJECT), STORAGE),
     Method("storage", "PUT", r"/storage/v1/b/(?P<bucket>[^/]+)/o/(?P<object>.+)", "storage.objects.update",
            _p("storage.objects.update", OBJECT), STORAGE),
+    *[
+        Method("storage", "POST", rf"/storage/v1/b/(?P<bucket>[^/]+)/o/(?P<object>.+)/{verb}To/b/(?P<dbucket>[^/]+)"
+               r"/o/(?P<dobject>.+)", f"storage.objects.{verb}",
+               (Check("storage.objects.get", OBJECT), Check("storage.objects.create", DESTINATION),
+                Check("storage.objects.delete", DESTINATION, "exists")), STORAGE)
+        for verb in ("rewrite", "copy")
+    ],
     Method("storage", "DELETE", r"/storage/v1/b/(?P<bucket>[^/]+)/o/(?P<object>.+)", "storage.objects.delete",
            _p("storage.objects.delete", OBJECT), STORAGE),
     # --- Vertex AI --------------------------------------------------------------------------------------
     *[
         Method("aiplatform", "POST", rf"{V}{LOC}/{target}:{verb}", f"aiplatform.{kind}.{verb}",
                _p("aiplatform.endpoints.predict", "projects/{project}/locations/{location}"), VERTEX_GENAI)
-        for target, kind in ((r"publishers/google/models/[^/:]+", "publishers.models"), (r"endpoints/[^/:]+", "endpoints"))
+        for target, kind in (
+            (r"publishers/google/models/[^/:]+", "publishers.models"), (r"endpoints/[^/:]+", "endpoints")
+        )
         for verb in ("generateContent", "countTokens")
     ],  # fmt: skip
     # publishers.models.get (the DAGs' preflight, google-genai's models.get): aiplatform.models.get (the
@@ -205,7 +216,8 @@ METHODS: list[Method] = [
     Method("bigquery", "POST", rf"{BQ}/datasets/(?P<dataset>[^/]+)/tables", "bigquery.tables.insert",
            _p("bigquery.tables.create", "projects/{project}/datasets/{dataset}"), BQ_REST),
     # --- Composer and the Airflow REST API behind it ----------------------------------------------------
-    Method("composer", "GET", r"/v1/projects/(?P<project>[^/]+)/locations/(?P<location>[^/]+)/environments/(?P<env>[^/]+)",
+    Method("composer", "GET", r"/v1/projects/(?P<project>[^/]+)/locations/(?P<location>[^/]+)"
+           r"/environments/(?P<env>[^/]+)",
            "composer.projects.locations.environments.get",
            _p("composer.environments.get", "projects/{project}/locations/{location}/environments/{env}"), COMPOSER_GET),
     Method("airflow", "GET", r"/api/.+", "Airflow REST API (read) through Composer",
