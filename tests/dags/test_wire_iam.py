@@ -66,11 +66,13 @@ def applied_without(identity: str, permission: str, scratch: Path) -> dict:
     return applied_module.applied(copy)["defaults"]
 
 
-# permission -> (DAG, extra settings): each a call the DAG makes as the Composer account.
+# permission -> (DAG, extra settings): each a call the DAG makes as the Composer account. (Not the usage
+# ledger's bigquery.tables.updateData: a ledger write never fails a task, whose call is already paid; its 403
+# is logged.)
 CASES = {
     "aiplatform.models.get": ("count_tokens", {}),  # the preflight's models.get
     "aiplatform.endpoints.predict": ("count_tokens", {"GENOPS_DAILY_TOKEN_BUDGET": "100000"}),  # countTokens
-    "bigquery.tables.updateData": ("count_tokens", {"GENOPS_DAILY_TOKEN_BUDGET": "100000"}),  # the ledger's insert
+    "aiplatform.tuningJobs.create": ("supervised_fine_tuning", {}),  # start_tuning_job
     "bigquery.tables.getData": ("count_tokens", {"GENOPS_DAILY_TOKEN_BUDGET": "100000"}),  # the daily spend gate
     "storage.objects.get": ("supervised_fine_tuning", {}),  # validate_training_data reads the training file
 }

@@ -27,7 +27,8 @@ import yaml
 from scripts.iam import applied as applied_module
 from scripts.iam import observed as observed_module
 from scripts.iam.policy import Grant, Policy, UnknownRole, bind
-from tests.terraform.hcl_tree import REPO
+
+REPO = Path(__file__).resolve().parents[2]
 
 IDENTITIES = ("composer", "deploy", "test")
 NEEDS = REPO / "terraform" / "iam_needs.yaml"
