@@ -217,6 +217,8 @@ def emulated_clients(stack):
     saved = dict(os.environ)
     os.environ.update(stack["cloud_env"])
     os.environ["STORAGE_EMULATOR_HOST"] = stack["cloud_urls"]["gcs"]
+    # The test reads as the operator (as a person checking the results would), not as the DAGs' account.
+    os.environ["GOOGLE_APPLICATION_CREDENTIALS"] = str(stack["state"] / "credentials" / "operator_adc.json")
     try:
         yield stack["settings"]
     finally:
