@@ -96,6 +96,7 @@ class IamFront:
         self.calls: list[dict] = []
         self.denied: list[dict] = []
         self.unmapped: list[str] = []
+        self._seen: set[tuple] = set()
         self._lock = threading.Lock()
 
     @classmethod
@@ -155,9 +156,10 @@ class IamFront:
         where = self.policy.unbind(resource)
         line = {"identity": identity, "permission": permission, "resource": where, "service": service, "method": rest}
         with self._lock:
-            new = line not in self.calls
+            new = tuple(line.values()) not in self._seen
             self.used.setdefault(identity, set()).add(permission)
             if new:
+                self._seen.add(tuple(line.values()))
                 self.calls.append(line)
             if new and self.record is not None:
                 with open(self.record, "a") as handle:
