@@ -37,6 +37,7 @@ REVIEWED = {
     "roles/secretmanager.secretAccessor": "reading secrets",
     "roles/composer.user": "Composer's user role (environments.get and list)",
     "roles/composer.environmentAndStorageObjectViewer": "Composer's read-only role",
+    "roles/composer.environmentAndStorageObjectAdmin": "Composer's environment and bucket admin role",
     "roles/bigquery.dataEditor": "dataset-wide table writes",
     "roles/bigquery.dataViewer": "dataset-wide reads",
     "roles/bigquery.user": "the broader BigQuery job role",

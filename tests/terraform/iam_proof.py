@@ -26,7 +26,7 @@ import yaml
 
 from scripts.iam import applied as applied_module
 from scripts.iam import observed as observed_module
-from scripts.iam.policy import Grant, Policy, UnknownRole, bind
+from scripts.iam.policy import Grant, Policy, UnknownRole, bind, predefined_roles
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -131,6 +131,13 @@ def proof_problems(run: dict) -> list[str]:
         return [*problems, str(error)]
     review = accepted()
     probes = {name: _concrete(resource) for name, resource in review["probes"].items()}
+    known = frozenset().union(*predefined_roles().values())
+    for role, permissions in run["custom_roles"].items():
+        problems += [
+            f"custom role {role} names {p}, which no role of terraform/iam/roles.json has (misspelt? else refresh it)"
+            for p in permissions
+            if p not in known
+        ]
     required = needs()
     wanted: list[tuple[str, str, str, str]] = [
         (e["identity"], e["permission"], _concrete(e["resource"]), "observed at the wire: " + ", ".join(e["methods"]))

@@ -125,6 +125,31 @@ MUTATIONS = {
         None,
         r"(over-privilege: test holds secretmanager\.versions\.access|test holds secretmanager\.versions\.access on project)",  # noqa: E501
     ),
+    "the post-deploy check cannot read the environment": (
+        lambda text: text.replace('permissions = ["composer.environments.get"]', 'permissions = ["composer.environments.list"]'),  # noqa: E501
+        None,
+        r"deploy lacks composer\.environments\.get on .*environments/",
+    ),
+    "the dags/ condition leaves out the bucket (object listing is checked on the bucket)": (
+        lambda text: text.replace('expression  = "resource.type == \\"storage.googleapis.com/Bucket\\" || resource.name', 'expression  = "resource.name'),  # noqa: E501
+        None,
+        r"deploy lacks storage\.objects\.list on projects/_/buckets/proof-dags,",
+    ),
+    "a custom role names a permission that does not exist": (
+        lambda text: text.replace('"bigquery.tables.updateData"]', '"bigquery.tables.updatedata"]'),
+        None,
+        r"names bigquery\.tables\.updatedata, which no role",
+    ),
+    "pull request builds get Composer's environment and storage admin role": (
+        lambda text: text.replace('identity = "test", scope = "project", role = "roles/logging.logWriter"', 'identity = "test", scope = "project", role = "roles/composer.environmentAndStorageObjectAdmin"'),  # noqa: E501
+        None,
+        r"over-privilege: test holds storage\.objects\.create",
+    ),
+    "the Composer account may drop the tables (dataset dataEditor)": (
+        lambda text: text.replace('role = "custom:table_writer"', 'role = "roles/bigquery.dataEditor"'),
+        None,
+        r"composer holds bigquery\.tables\.delete on table",
+    ),
     "the deploy role loses storage.objects.update (the second deploy's patches)": (
         lambda text: text.replace(', "storage.objects.update"]', "]"),
         None,
