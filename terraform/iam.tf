@@ -1,7 +1,7 @@
 # Every role the platform's own identities hold, and on what, in one table: the least-privilege review.
-# tests/terraform/test_iam_sufficiency.py reads this file and proves, against the permissions in
-# terraform/iam_needs.yaml and the predefined roles' contents, that each identity can do its job and
-# holds none of the permissions listed as sensitive for it. Service agents' grants (key, Shared VPC,
+# tests/terraform/test_iam_proof.py reads what these resources apply (a mocked apply's state) and proves that
+# each identity holds what the wire tests observed it use (terraform/iam/observed.json) and what
+# terraform/iam_needs.yaml lists, and no sensitive permission terraform/iam/accepted.yaml does not accept. Service agents' grants (key, Shared VPC,
 # workload identity) live with the resource they are for, in modules/cmek, modules/composer and
 # modules/service_accounts.
 
@@ -27,12 +27,13 @@ locals {
     "composer project discoveryengine.viewer" = { identity = "composer", scope = "project", role = "roles/discoveryengine.viewer", condition = null }
   }
 
-  # Roles no predefined role fits without granting more; each permission is needed by terraform/iam_needs.yaml.
+  # Roles no predefined role fits without granting more; each permission is observed in use at the wire
+  # (terraform/iam/observed.json) or listed in terraform/iam_needs.yaml.
   custom_roles = {
     deploy_dags = {
       title       = "GenOps DAG deployment"
-      description = "gcloud storage rsync of dags/ with deletions, the release marker and the deploy lock: on the Composer bucket, objects limited to dags/ by a condition."
-      permissions = ["storage.buckets.get", "storage.objects.create", "storage.objects.delete", "storage.objects.get", "storage.objects.list"]
+      description = "gcloud storage rsync of dags/ with deletions (and metadata patches of unchanged files from a fresh checkout), the release marker and the deploy lock: on the Composer bucket, objects limited to dags/ by a condition."
+      permissions = ["storage.objects.create", "storage.objects.delete", "storage.objects.get", "storage.objects.list", "storage.objects.update"]
     }
     deploy_check = {
       title       = "GenOps post-deploy check"
@@ -42,13 +43,13 @@ locals {
     table_writer = {
       title       = "GenOps table writer"
       description = "Appends rows to one table with load jobs (WRITE_APPEND, CREATE_NEVER) or streaming inserts, and reads it back (the daily spend gate's query); cannot delete, recreate or reshape it."
-      permissions = ["bigquery.tables.get", "bigquery.tables.getData", "bigquery.tables.updateData"]
+      permissions = ["bigquery.tables.getData", "bigquery.tables.updateData"]
     }
   }
 
   # IAM Conditions (https://cloud.google.com/storage/docs/access-control/iam#conditions): object names are
-  # projects/_/buckets/<bucket>/objects/<name>. storage.buckets.get and storage.objects.list are checked on
-  # the bucket itself, so the bucket resource type must pass too; every object permission then only
+  # projects/_/buckets/<bucket>/objects/<name>. storage.objects.list is checked on the bucket itself, so the
+  # bucket resource type must pass too; every object permission then only
   # reaches dags/ (not data/, plugins/ or logs/).
   dags_bucket = split("/", trimprefix(module.composer.dag_gcs_prefix, "gs://"))[0]
   conditions = {

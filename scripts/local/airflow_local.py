@@ -526,7 +526,13 @@ class Stack:
         from scripts.local.cloud.airflow_front import AirflowFront
 
         tokens = self.cloud.credentials.issued if self.cloud else None
-        self.front = AirflowFront(f"http://127.0.0.1:{port}", login, tokens=tokens).start()
+        iam, environment = None, "projects/local/locations/local/environments/local"
+        if self.cloud:
+            iam = self.cloud.iam  # Composer's front lets in callers with composer.environments.get
+            environment = f"projects/{self.cloud.project}/locations/{self.cloud.region}/environments/local"
+        self.front = AirflowFront(
+            f"http://127.0.0.1:{port}", login, tokens=tokens, iam=iam, environment=environment
+        ).start()
         return self.front.url
 
     def staged(self) -> bool:

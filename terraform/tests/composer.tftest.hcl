@@ -54,9 +54,10 @@ run "environment" {
   assert {
     condition = (
       module.composer.airflow_config_overrides["core-dags_are_paused_at_creation"] == "True" &&
-      module.composer.airflow_config_overrides["scheduler-catchup_by_default"] == "False"
+      module.composer.airflow_config_overrides["scheduler-catchup_by_default"] == "False" &&
+      module.composer.airflow_config_overrides["api-composer_auth_user_registration_role"] == "Viewer"
     )
-    error_message = "New DAGs must start paused and never catch up by default."
+    error_message = "New DAGs must start paused and never catch up by default; accounts registered through Composer's API front are Viewers."
   }
 
   assert {

@@ -1,5 +1,5 @@
 # Least privilege: which roles each identity holds, and on what (the permissions behind them are proven
-# in tests/terraform/test_iam_sufficiency.py).
+# in tests/terraform/test_iam_proof.py, on every IAM resource a mocked apply makes).
 
 mock_provider "google" {
   source = "./tests/mocks"

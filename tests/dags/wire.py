@@ -6,9 +6,11 @@ settings (GOOGLE_VERTEX_BASE_URL, STORAGE_EMULATOR_HOST, BIGQUERY_EMULATOR_HOST)
 local ADC file (its token_uri is the local token endpoint), as under `make local`.
 
 `wire` starts the Cloud Storage emulator, the BigQuery stand-in and local credentials (tests/local_cloud/gcp_env),
-and the Vertex AI stand-in; stages the sample training file; creates the dataset and tables Terraform would (the
-usage ledger's too: the ledger writes through its real client, as under `make local`); and sets the GENOPS_
-settings (test modules import `wire_fixture`, the fixture named `wire`). `run(dag, retries=N)` runs a DAG
+and the Vertex AI stand-in, all behind the IAM front (scripts/local/cloud/iam_front.py): the DAGs' token is the
+Composer account's, and a call it lacks the permission for is answered 403 as on Google Cloud; stages the
+sample training file; creates the dataset and tables Terraform would (the usage ledger's too: the ledger writes
+through its real client, as under `make local`); and sets the GENOPS_ settings (test modules import
+`wire_fixture`, the fixture named `wire`). `run(dag, retries=N)` runs a DAG
 with Airflow's retries on, without waits between tries.
 """
 
@@ -24,6 +26,7 @@ import google.auth
 import pytest
 
 from genops.usage import bigquery as ledger_bigquery
+from scripts.iam import observed
 from scripts.local.cloud.vertex import VertexStandIn
 from tests.conftest import DAGS_FOLDER
 from tests.dags.runner import RunResult, _name
@@ -47,9 +50,13 @@ class Wire:
         return [r for r in self.vertex.requests if r["path"].endswith(method)]
 
     def bucket_objects(self) -> dict[str, bytes]:
+        """The data bucket's objects, read by the test itself (from the emulator, not as the Composer account)."""
+        from google.auth.credentials import AnonymousCredentials
         from google.cloud import storage
 
-        client = storage.Client(project=PROJECT)
+        client = storage.Client(
+            project=PROJECT, credentials=AnonymousCredentials(), client_options={"api_endpoint": self.gcp.gcs.url}
+        )
         return {blob.name: blob.download_as_bytes() for blob in client.list_blobs(BUCKET)}
 
 
@@ -73,12 +80,13 @@ def wire_fixture(tmp_path: Path, genops_env, monkeypatch):
     }
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
-    with local_gcp(tmp_path) as gcp:
+    with local_gcp(tmp_path, dataset=DATASET) as gcp:
         vertex = VertexStandIn(
             storage_host=gcp.gcs.url,
             tuning_pending_seconds=0.5,
             tuning_running_seconds=1.0,
             tokens=gcp.credentials.issued,  # only the token the local ADC file holds
+            iam=gcp.iam,  # the Composer account's grants, as Terraform applies them
         )
         with vertex:
             monkeypatch.setenv("GOOGLE_VERTEX_BASE_URL", vertex.url)
@@ -91,6 +99,11 @@ def wire_fixture(tmp_path: Path, genops_env, monkeypatch):
                 yield Wire(gcp, vertex)
             finally:
                 initializer.global_config.__init__()  # vertexai.init() state must not leak into other tests
+            assert not gcp.iam.unmapped, f"requests the IAM front has no permission for: {gcp.iam.unmapped}"
+            new = observed.unrecorded(gcp.iam.calls)
+            assert not new, (
+                f"permissions used but not in terraform/iam/observed.json ({observed.__doc__.splitlines()[0]}): {new}"
+            )
 
 
 def fast(dag, *, retries: int = 0):

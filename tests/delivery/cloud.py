@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from scripts.local.cloud.iam_front import IamFront
 from tests.delivery.composer import AirflowEnvironment, ComposerApi, DagProcessorWorker
 from tests.delivery.gcs import Storage
 from tests.delivery.support import REPO
 
-TOKEN = "ya29.delivery-tests-token"
 PROJECT = "genops-delivery-test"
 REGION = "us-central1"
 IMAGES = {"3.2.2": "composer-3-airflow-3.2.2-build.1", "2.11.1": "composer-3-airflow-2.11.1-build.4"}
@@ -49,10 +49,13 @@ def require_python(airflow_version: str) -> Path:
 class Cloud:
     """One test's view: the shared servers, its own gcloud configuration, its own buckets and environments."""
 
-    def __init__(self, storage: Storage, composer: ComposerApi, workers: dict, home: Path):
-        self.storage, self.composer, self.workers, self.home = storage, composer, workers, home
+    def __init__(self, storage: Storage, composer: ComposerApi, workers: dict, home: Path, iam: IamFront):
+        """gcloud speaks for the deploy account: its token is the deploy account's (scripts/local/cloud/iam_front.py
+        checks every call against what Terraform grants that account)."""
+        self.storage, self.composer, self.workers, self.home, self.iam = storage, composer, workers, home, iam
+        self.token = composer.token
         self.token_file = home / "access-token"
-        self.token_file.write_text(TOKEN)
+        self.token_file.write_text(self.token)
         self.environments: list[AirflowEnvironment] = []
 
     def env(self, **extra: str) -> dict[str, str]:
@@ -80,6 +83,7 @@ class Cloud:
         """A new, empty Composer-style bucket."""
         bucket = f"us-central1-{name}-{next(_numbers):08x}-bucket"
         self.storage.create_bucket(bucket)
+        self.iam.policy.add_name("dags_bucket", bucket)  # Terraform's grants on the environment's bucket apply
         return bucket
 
     def environment(
@@ -95,9 +99,11 @@ class Cloud:
             bucket=bucket,
             airflow_version=airflow_version,
             worker=self.workers[airflow_version],
-            token=TOKEN,
+            token=self.token,
             refresh_interval=refresh_interval,
             maximum_page_limit=maximum_page_limit,
+            iam=self.iam,
+            environment=f"projects/{PROJECT}/locations/{REGION}/environments/{name}",
         )
         self.environments.append(airflow)
         self.composer.add(

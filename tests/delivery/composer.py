@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from scripts.local.cloud.http import ApiError, Request
 from tests.delivery.gcs import Storage
 
 WORKER = Path(__file__).with_name("dag_processor_worker.py")
@@ -51,6 +52,26 @@ class _Json(BaseHTTPRequestHandler):
 
     def authorized(self) -> bool:
         return self.headers.get("Authorization") == f"Bearer {self.server.token}"
+
+    def denied(self, service: str, context: dict | None = None) -> bool:
+        """With the server's `iam` front, check the call's permission; True when refused (and answered 403)."""
+        iam = getattr(self.server, "iam", None)
+        if iam is None:
+            return False
+        url = urllib.parse.urlsplit(self.path)
+        request = Request(
+            self.command,
+            url.path,
+            urllib.parse.parse_qs(url.query),
+            {k.lower(): v for k, v in self.headers.items()},
+            b"",
+        )
+        try:
+            iam.check(service, request, context=context)
+        except ApiError as error:
+            self.reply(error.code, error.body())
+            return True
+        return False
 
 
 def _serve(server: ThreadingHTTPServer) -> None:
@@ -117,8 +138,11 @@ class AirflowEnvironment(ThreadingHTTPServer):
         token: str,
         refresh_interval: float,
         maximum_page_limit: int = 100,
+        iam=None,
+        environment: str = "",
     ):
         self.storage, self.bucket, self.worker, self.token = storage, bucket, worker, token
+        self.iam, self.environment = iam, environment  # Composer's front: composer.environments.get on it
         self.airflow_version = airflow_version
         self.api = "v2" if airflow_version.startswith("3.") else "v1"
         self.refresh_interval, self.maximum_page_limit = refresh_interval, maximum_page_limit
@@ -309,6 +333,8 @@ class _AirflowHandler(_Json):
             if api == "v2":
                 return self.reply(401, {"detail": "Not authenticated"})
             return self.reply(401, {"type": "Unauthenticated", "title": "Unauthorized", "status": 401, "detail": None})
+        if self.denied("airflow", {"environment": self.server.environment}):
+            return None
         try:
             limit = int(query.get("limit", 50 if api == "v2" else 100))
             offset = int(query.get("offset", 0))
@@ -333,8 +359,8 @@ class _AirflowHandler(_Json):
 class ComposerApi(ThreadingHTTPServer):
     """environments.get of the Composer API v1 for the environments registered with `add`."""
 
-    def __init__(self, token: str):
-        self.token = token
+    def __init__(self, token: str, iam=None):
+        self.token, self.iam = token, iam
         self.environments: dict[str, dict] = {}
         super().__init__(("127.0.0.1", 0), _ComposerHandler)
         _serve(self)
@@ -382,6 +408,8 @@ class _ComposerHandler(_Json):
                     }
                 },
             )
+        if self.denied("composer"):
+            return None
         path = urllib.parse.urlsplit(self.path).path.removeprefix("/v1/")
         environment = self.server.environments.get(path)
         if environment is None:

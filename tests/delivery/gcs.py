@@ -19,8 +19,8 @@ PROJECT = "test-project"
 class Storage:
     """fake-gcs-server plus the shim; `endpoint` is what CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE points at."""
 
-    def __init__(self, root: Path) -> None:
-        self.emulator = GcsEmulator(root / "data", root / "fake-gcs-server.log").start()
+    def __init__(self, root: Path, iam=None) -> None:
+        self.emulator = GcsEmulator(root / "data", root / "fake-gcs-server.log", iam=iam).start()
 
     @property
     def endpoint(self) -> str:

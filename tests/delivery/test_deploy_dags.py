@@ -261,7 +261,9 @@ def test_an_exclusion_starting_with_a_caret_is_what_crashed_gcloud_and_is_refuse
     """gcloud reads a list flag value starting with ^ as ^SEP^: the old `--exclude=^...[^/]...` died."""
     bucket = cloud.bucket()
     old = "--exclude=^airflow_monitoring\\.py$|(.*/)?(test_[^/]*|conftest)\\.py$"
-    crashed = cloud.gcloud("storage", "rsync", str(tree), f"gs://{bucket}/dags", "--recursive", "--dry-run", old)
+    # dags/ with its slash, as the deploy names it: the deploy account may read objects under dags/ only, and
+    # gcloud looks up an object named `dags` for a target without one.
+    crashed = cloud.gcloud("storage", "rsync", str(tree), f"gs://{bucket}/dags/", "--recursive", "--dry-run", old)
     assert crashed.returncode == 1 and "unbalanced parenthesis" in crashed.stderr, crashed.stderr
     assert release.exclude_argument().startswith("--exclude=") and release.exclude_argument()[10] != "^"
     original = release.EXCLUDES
@@ -284,3 +286,35 @@ def test_deployed_paths_are_not_excluded(path):
 @pytest.mark.parametrize("path", sorted(NOT_DEPLOYED))
 def test_caches_tests_and_the_deploys_own_objects_are_excluded(path):
     assert release.excluded(path)
+
+
+def test_the_second_deploy_needs_storage_objects_update_and_fails_naming_it_without(cloud, iam_front, tmp_path, tree):
+    """A fresh clone's redeploy patches every unchanged DAG file (objects.patch): on a copy of terraform/ whose
+    deploy role lacks storage.objects.update, the enforcing front answers 403 as Cloud Storage does and the
+    deploy fails naming the permission."""
+    from scripts.iam import applied
+    from tests.terraform.iam_proof import copy_terraform, require_terraform
+
+    require_terraform()
+    copy = copy_terraform(tmp_path)
+    iam_tf = copy / "iam.tf"
+    text = iam_tf.read_text()
+    assert ', "storage.objects.update"]' in text
+    iam_tf.write_text(text.replace(', "storage.objects.update"]', "]"))
+    without_update = iam_front.policy.for_run(applied.applied(copy)["defaults"])
+
+    bucket = cloud.bucket()
+    args = ["--dag-ids", str(listing(tmp_path)), *release_args()]
+    assert deploy(cloud, "--source", str(tree), *args, f"gs://{bucket}/dags").returncode == 0
+    fresh = tmp_path / "clone" / "dags"
+    shutil.copytree(tree, fresh)
+    for path in fresh.rglob("*"):
+        os.utime(path)  # a fresh checkout's mtimes: gcloud patches each unchanged file's metadata
+    enforced, iam_front.policy = iam_front.policy, without_update
+    try:
+        result = deploy(cloud, "--source", str(fresh), *args, f"gs://{bucket}/dags")
+    finally:
+        iam_front.policy = enforced
+
+    assert result.returncode != 0
+    assert "PERMISSION_DENIED" in result.stderr and "storage.objects.update" in result.stderr, result.stderr

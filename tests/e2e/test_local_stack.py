@@ -127,6 +127,7 @@ def stack():
     for key in ("GOOGLE_APPLICATION_CREDENTIALS", "STORAGE_EMULATOR_HOST", "BIGQUERY_EMULATOR_HOST"):
         env.pop(key, None)  # no credentials and no outside settings: the emulated cloud is the case under test
     env["CLOUDSDK_CONFIG"] = str(state / "no-gcloud-account")  # not the developer's own ADC
+    env["LOCAL_IAM_RECORD"] = str(state / "iam-calls.jsonl")  # what the IAM front let through, per identity
     command = [sys.executable, str(RUNNER), "--env-file", str(env_file), "--state", str(state / "stack")]
     command += ["--port", "0", "--ready-file", str(ready_file), "--timeout", str(STARTUP_SECONDS)]
     command += ["--db", os.environ.get("AIRFLOW_LOCAL_DB", "auto")]  # auto: PostgreSQL when installed
@@ -232,9 +233,14 @@ def test_every_dag_is_loaded_with_no_import_errors(stack, api):
 
 @contextlib.contextmanager
 def emulated_clients(stack):
-    """This process's google clients pointed at the stack's stand-ins, with its local credentials."""
+    """This process's google clients pointed at the stack's stand-ins, with its local credentials. Cloud Storage is
+    read from the emulator itself: google-cloud-storage sends no token to an emulator host, and the IAM front
+    before it answers such a call 401, as Cloud Storage would."""
     saved = dict(os.environ)
     os.environ.update(stack["cloud_env"])
+    os.environ["STORAGE_EMULATOR_HOST"] = stack["cloud_urls"]["gcs"]
+    # The test reads as the operator (as a person checking the results would), not as the DAGs' account.
+    os.environ["GOOGLE_APPLICATION_CREDENTIALS"] = str(stack["state"] / "credentials" / "operator_adc.json")
     try:
         yield stack["settings"]
     finally:
@@ -310,6 +316,19 @@ def test_sample_run_succeeds_on_the_emulated_cloud(api, lab_runs, dag_id):
         pytest.skip("sample inputs not staged: gcloud is not on PATH (install the Google Cloud CLI)")
     _run_id, state, tasks = lab_runs[dag_id]
     assert state == "success", f"{dag_id}: {tasks}\n{failure_report(api, {dag_id: lab_runs[dag_id]})}"
+
+
+def test_every_call_of_the_lab_passed_the_iam_front_with_what_terraform_grants(stack, lab_runs):
+    """The stand-ins checked each call against the Composer account's applied grants (a missing one fails the
+    DAG with a 403); what they let through is what the wire tests observed, or a need listed as unobservable."""
+    from scripts.iam import observed
+    from scripts.local.cloud.iam_front import read_record
+
+    calls = read_record(stack["state"].parent / "iam-calls.jsonl")
+    composer = {c["permission"] for c in calls if c["identity"] == "composer"}
+    assert {"aiplatform.endpoints.predict", "bigquery.jobs.create", "storage.objects.create"} <= composer
+    known = {(e["identity"], e["permission"]) for e in observed.load()} | {("composer", "composer.environments.get")}
+    assert {(c["identity"], c["permission"]) for c in calls if c["identity"] != "operator"} <= known
 
 
 def test_comparison_report_is_in_the_bucket_and_its_rows_are_loaded_into_bigquery(stack, api, lab_runs):

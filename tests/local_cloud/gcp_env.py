@@ -15,6 +15,7 @@ from pathlib import Path
 from scripts.local.cloud.bigquery import BigQueryStandIn
 from scripts.local.cloud.credentials import LocalCredentials
 from scripts.local.cloud.gcs import GcsEmulator
+from scripts.local.cloud.iam_front import IamFront
 
 PROJECT = "genops-local"
 REGION = "us-central1"
@@ -27,13 +28,21 @@ class LocalGcp:
     credentials: LocalCredentials
     bigquery: BigQueryStandIn
     adc: Path
+    iam: IamFront | None = None
 
 
 @contextlib.contextmanager
-def local_gcp(tmp: Path):
-    gcs = GcsEmulator(tmp / "gcs", tmp / "gcs.log").start()
+def local_gcp(tmp: Path, *, dataset: str | None = None):
+    """With `dataset` (the DAGs' GENOPS_BQ_DATASET), IAM is enforced: every Cloud Storage and BigQuery call is
+    checked against what Terraform grants the caller (scripts/local/cloud/iam_front.py; `LocalGcp.iam`), and
+    google-cloud-storage goes through the checking shim."""
     credentials = LocalCredentials(PROJECT)
-    bigquery = BigQueryStandIn(gcs.url, tokens=credentials.issued).start()
+    iam = None
+    if dataset is not None:
+        bind = {"project": PROJECT, "data_bucket": BUCKET, "dags_bucket": (), "dataset": dataset}
+        iam = IamFront.local(credentials.identity, bind)
+    gcs = GcsEmulator(tmp / "gcs", tmp / "gcs.log", iam=iam).start()
+    bigquery = BigQueryStandIn(gcs.url, tokens=credentials.issued, iam=iam).start()
     adc = credentials.write_adc(tmp / "adc.json")
     env = {
         **gcs.client_env(),
@@ -45,7 +54,7 @@ def local_gcp(tmp: Path):
     os.environ.update(env)
     try:
         gcs.create_bucket(BUCKET, PROJECT)
-        yield LocalGcp(gcs, credentials, bigquery, adc)
+        yield LocalGcp(gcs, credentials, bigquery, adc, iam)
     finally:
         for key, value in saved.items():
             if value is None:

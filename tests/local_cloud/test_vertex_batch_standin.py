@@ -8,6 +8,7 @@ import urllib.request
 
 import pytest
 
+from genops.core.config import SETTINGS
 from scripts.local.cloud.gcs import GcsEmulator
 from scripts.local.cloud.vertex import VertexStandIn
 from scripts.local.cloud.vertex_batch import DROP_MARKER, ERROR_MARKER, EXPIRE_MARKER, FAIL_MARKER
@@ -16,7 +17,7 @@ from tests.local_cloud.test_vertex_standin import post
 from tests.local_cloud.vertex_env import PROJECT, REGION, TOKEN, genai_client
 
 BUCKET = "vertex-batch-standin-test"
-MODEL = "gemini-2.5-flash"
+MODEL = SETTINGS["GENOPS_FLASH_MODEL"].default
 PARENT = f"projects/{PROJECT}/locations/{REGION}"
 SYSTEM = "Answer briefly."
 
@@ -49,7 +50,7 @@ def line(text: str, index: int) -> dict:
         "request": {
             "contents": [{"role": "user", "parts": [{"text": text}]}],
             "systemInstruction": {"role": "user", "parts": [{"text": SYSTEM}]},
-            "generationConfig": {"temperature": 0, "maxOutputTokens": 256, "thinkingConfig": {"thinkingBudget": 0}},
+            "generationConfig": {"temperature": 0, "maxOutputTokens": 256},
             "labels": {"example": str(index)},
         }
     }

@@ -29,6 +29,8 @@ TIMEOUT_SECONDS = 30
 
 
 class AirflowFront(StandIn):
+    iam_service = "airflow"
+
     def __init__(
         self,
         airflow_url: str,
@@ -36,8 +38,11 @@ class AirflowFront(StandIn):
         *,
         tokens: Callable[[str], bool] | None = None,
         port: int = 0,
+        iam=None,
+        environment: str = "projects/local/locations/local/environments/local",
     ):
-        super().__init__("airflow-front", port=port)
+        super().__init__("airflow-front", port=port, iam=iam)
+        self.environment = environment
         self.airflow_url = airflow_url.rstrip("/")
         self.login = login
         self.tokens = tokens
@@ -56,6 +61,9 @@ class AirflowFront(StandIn):
             if self.tokens is not None and not self.tokens(token):
                 return Response(401, ApiError(401, "Request had invalid authentication credentials.").body())
         return super().dispatch(request)
+
+    def iam_context(self, request: Request) -> dict[str, str]:
+        return {"environment": self.environment}
 
     def airflow_token(self, *, renew: bool = False) -> str | None:
         """A JWT from Airflow's /auth/token for the local login (None in all-admins mode)."""

@@ -450,8 +450,12 @@ def _now_ms() -> str:
 class BigQueryStandIn(StandIn):
     """BigQuery's datasets, tables, tabledata.list and load jobs, in memory, reading sources from `gcs_url`."""
 
-    def __init__(self, gcs_url: str | None = None, *, tokens: Callable[[str], bool] | None = None, port: int = 0):
-        super().__init__("bigquery", port=port)
+    iam_service = "bigquery"
+
+    def __init__(
+        self, gcs_url: str | None = None, *, tokens: Callable[[str], bool] | None = None, port: int = 0, iam=None
+    ):
+        super().__init__("bigquery", port=port, iam=iam)
         self.gcs_url = (gcs_url or "").rstrip("/")  # None: no Cloud Storage, a load's source is not found
         self.tokens = tokens
         self.datasets: dict[tuple[str, str], dict] = {}

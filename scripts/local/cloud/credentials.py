@@ -23,23 +23,35 @@ from pathlib import Path
 TOKEN_LIFETIME = timedelta(days=30)  # longer than any local session: the token is never refreshed
 
 
+# Who a token speaks for: the blueprint's three accounts (terraform/modules/service_accounts), whose grants the
+# permission-checking front (iam_front.py) enforces, and the operator who runs Terraform and stages data.
+IDENTITIES = ("composer", "deploy", "test", "operator")
+
+
 class LocalCredentials:
-    """Access tokens for the emulated cloud, and the files that hand them to google-auth and gcloud."""
+    """Access tokens for the emulated cloud, one identity each, and the files that hand them to google-auth and
+    gcloud. The ADC file speaks for the Composer environment's account (DAG tasks run as it)."""
 
     def __init__(self, project: str):
         self.project = project
-        self._issued: set[str] = set()
+        self._issued: dict[str, str] = {}
 
-    def issue(self) -> str:
-        token = "ya29.local-" + secrets.token_urlsafe(32)
-        self._issued.add(token)
+    def issue(self, identity: str = "composer") -> str:
+        if identity not in IDENTITIES:
+            raise ValueError(f"unknown identity {identity!r}: one of {', '.join(IDENTITIES)}")
+        token = f"ya29.local-{identity}-" + secrets.token_urlsafe(32)
+        self._issued[token] = identity
         return token
 
     def issued(self, token: str) -> bool:
         """Whether `token` is one this issued (stand-ins answer 401 to any other)."""
         return token in self._issued
 
-    def write_adc(self, path: Path) -> Path:
+    def identity(self, token: str) -> str | None:
+        """The identity `token` was issued to (None for a token this did not issue)."""
+        return self._issued.get(token)
+
+    def write_adc(self, path: Path, identity: str = "composer") -> Path:
         """Write the authorized_user ADC file (mode 600) with a fresh token valid for TOKEN_LIFETIME."""
         expiry = datetime.now(UTC) + TOKEN_LIFETIME
         info = {
@@ -47,15 +59,15 @@ class LocalCredentials:
             "client_id": "genops-local.apps.googleusercontent.com",
             "client_secret": "local-" + secrets.token_urlsafe(12),
             "refresh_token": "local-never-refreshed",
-            "token": self.issue(),
+            "token": self.issue(identity),
             "expiry": expiry.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "quota_project_id": self.project,
         }
         return _private(path, json.dumps(info, indent=2))
 
-    def write_gcloud_token(self, path: Path) -> Path:
+    def write_gcloud_token(self, path: Path, identity: str = "operator") -> Path:
         """An access token in a file, for CLOUDSDK_AUTH_ACCESS_TOKEN_FILE (gcloud with no account)."""
-        return _private(path, self.issue() + "\n")
+        return _private(path, self.issue(identity) + "\n")
 
 
 def _private(path: Path, text: str) -> Path:

@@ -44,8 +44,9 @@ def free_port() -> int:
 
 
 class GcsEmulator:
-    def __init__(self, root: Path, log_file: Path, port: int = 0):
+    def __init__(self, root: Path, log_file: Path, port: int = 0, *, iam=None):
         self.root, self.log_file = root, log_file
+        self.iam = iam  # an iam_front.IamFront: the shim checks every call's permission
         self.port = port or free_port()
         self.process: subprocess.Popen | None = None
         self.shim: StorageShim | None = None
@@ -63,9 +64,10 @@ class GcsEmulator:
         return f"{self.shim.url}/storage/v1/"
 
     def client_env(self) -> dict[str, str]:
-        """The standard settings that point google-cloud-storage and gcloud at this emulator."""
+        """The standard settings that point google-cloud-storage and gcloud at this emulator (at the shim, where
+        every call's permission is checked, when there is an `iam` front)."""
         return {
-            "STORAGE_EMULATOR_HOST": self.url,
+            "STORAGE_EMULATOR_HOST": self.shim.url if self.iam is not None else self.url,
             "CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE": self.gcloud_endpoint,
         }
 
@@ -96,7 +98,7 @@ class GcsEmulator:
                 self.stop()
                 raise RuntimeError(f"fake-gcs-server did not answer in {timeout} s; see {self.log_file}")
             time.sleep(0.1)
-        self.shim = StorageShim(self.port).start()
+        self.shim = StorageShim(self.port, self.iam).start()
         return self
 
     def healthy(self) -> bool:

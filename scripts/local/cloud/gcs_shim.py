@@ -4,8 +4,12 @@ Every request is forwarded unchanged except object deletion: the emulator answer
 body (gcloud 528 then dies with "'NoneType' object has no attribute 'items'") and ignores ifGenerationMatch.
 The shim answers as Cloud Storage does: 404 for a missing object, 412 conditionNotMet for another generation,
 else 204 with no body. It also records every call, upload and deletion (`traffic`), so tests measure what a
-client really sent. gcloud is pointed here (CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE); google-cloud-storage,
-which the emulator serves correctly, talks to the emulator directly.
+client really sent. gcloud is pointed here (CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE).
+
+With `iam` (scripts/local/cloud/iam_front.py), every call is first checked for the permission its JSON API
+method needs (objects.insert over an existing object needs storage.objects.delete too, as on Cloud Storage);
+a call without it is answered 403 as Cloud Storage answers it. Point google-cloud-storage here too
+(STORAGE_EMULATOR_HOST=`url`) so that the DAGs' own calls are checked.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import threading
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from scripts.local.cloud.http import ApiError, Request
 
 
 @dataclass
@@ -45,8 +51,9 @@ class StorageShim(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, emulator_port: int):
+    def __init__(self, emulator_port: int, iam=None):
         self.emulator_port = emulator_port
+        self.iam = iam
         self.traffic = Traffic()
         self._thread: threading.Thread | None = None
         super().__init__(("127.0.0.1", 0), _ShimHandler)
@@ -100,13 +107,45 @@ class _ShimHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _record(self) -> None:
+        self.__dict__.pop("_read_body", None)  # one handler serves every request of a keep-alive connection
         with self.server.traffic.lock:
             self.server.traffic.requests.append(f"{self.command} {self.path}")
 
+    def _body(self) -> bytes | None:
+        if not hasattr(self, "_read_body"):
+            length = int(self.headers.get("Content-Length") or 0)
+            self._read_body = self.rfile.read(length) if length else None
+        return self._read_body
+
+    def _exists(self, resource: str) -> bool:
+        bucket, _, name = resource.removeprefix("projects/_/buckets/").partition("/objects/")
+        status, _, _ = self.server.emulator("GET", f"/storage/v1/b/{bucket}/o/{urllib.parse.quote(name, safe='')}")
+        return status == 200
+
+    def _denied(self) -> bool:
+        """Check the call's permission (with `iam`); True when it was refused and answered."""
+        if self.server.iam is None:
+            return False
+        url = urllib.parse.urlsplit(self.path)
+        request = Request(
+            method=self.command,
+            path=urllib.parse.unquote(url.path),
+            query=urllib.parse.parse_qs(url.query, keep_blank_values=True),
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=self._body() or b"",
+        )
+        try:
+            self.server.iam.check("storage", request, exists=self._exists)
+        except ApiError as error:
+            self._reply(error.code, json.dumps(error.body()).encode(), [("Content-Type", "application/json")])
+            return True
+        return False
+
     def _forward(self) -> None:
         self._record()
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else None
+        if self._denied():
+            return
+        body = self._body()
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection", "accept-encoding")}
         status, response_headers, payload = self.server.emulator(self.command, self.path, body, headers)
         if self.path.startswith("/upload/") and status == 200:
@@ -123,6 +162,8 @@ class _ShimHandler(BaseHTTPRequestHandler):
 
     def do_DELETE(self) -> None:
         self._record()
+        if self._denied():
+            return
         url = urllib.parse.urlsplit(self.path)
         parts = url.path.split("/")
         if len(parts) < 7 or parts[1:4] != ["storage", "v1", "b"] or parts[5] != "o":

@@ -135,12 +135,18 @@ Handler = Callable[[Request], Any]
 
 
 class StandIn:
-    """A threaded JSON HTTP server bound to 127.0.0.1 with regex routes, Google error bodies and fault injection."""
+    """A threaded JSON HTTP server bound to 127.0.0.1 with regex routes, Google error bodies and fault injection.
 
-    def __init__(self, name: str = "stand-in", host: str = LOOPBACK, port: int = 0):
+    With `iam` (an iam_front.IamFront), every request but the admin ones is first checked for the permission its
+    REST method needs, as the service `iam_service` (a subclass names it), before faults and routes."""
+
+    iam_service: str | None = None
+
+    def __init__(self, name: str = "stand-in", host: str = LOOPBACK, port: int = 0, *, iam=None):
         if host not in (LOOPBACK, "localhost"):
             raise ValueError(f"stand-ins bind to loopback only, not {host!r}")
         self.name = name
+        self.iam = iam
         self.host = LOOPBACK
         self._port = port
         self._routes: list[tuple[str, re.Pattern, Handler]] = []
@@ -291,6 +297,10 @@ class StandIn:
             return {}
         raise ApiError(404, f"no admin endpoint {request.method} {request.path}")
 
+    def iam_context(self, request: Request) -> dict[str, str]:
+        """Values the IAM check's resource names need beyond the path (a subclass adds its own)."""
+        return {}
+
     def _fault_error(self, fault: Fault) -> ApiError:
         return ApiError(fault.status, fault.message or f"injected fault: HTTP {fault.status} ({self.name})")
 
@@ -299,6 +309,8 @@ class StandIn:
         try:
             if request.path.startswith(ADMIN_PREFIX):
                 return _as_response(self._admin(request))
+            if self.iam is not None:
+                self.iam.check(self.iam_service, request, context=self.iam_context(request))
             fault = self._take_fault(request.method, request.path)
             if fault is not None:
                 if fault.latency:

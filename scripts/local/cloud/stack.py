@@ -24,6 +24,7 @@ from pathlib import Path
 from scripts.local.cloud.bigquery import BigQueryStandIn
 from scripts.local.cloud.credentials import LocalCredentials
 from scripts.local.cloud.gcs import GcsEmulator
+from scripts.local.cloud.iam_front import IamFront
 from scripts.local.cloud.vertex import VertexStandIn
 
 REPO = Path(__file__).resolve().parents[3]
@@ -76,19 +77,32 @@ class LocalCloud:
         self.gcs: GcsEmulator | None = None
         self.vertex: VertexStandIn | None = None
         self.bigquery: BigQueryStandIn | None = None
+        # Every stand-in checks each call against what Terraform grants its caller (the DAGs: the Composer
+        # account; staging: the operator, who is not checked).
+        self.iam = IamFront.local(
+            self.credentials.identity,
+            {
+                "project": self.project,
+                "data_bucket": self.bucket,
+                "dags_bucket": (),
+                "dataset": self.settings["GENOPS_BQ_DATASET"],
+            },
+        )
+        self._operator_adc: Path | None = None
         self._env: dict[str, str] = {}
 
     # --- life ---------------------------------------------------------------------------------------------
 
     def start(self) -> dict[str, str]:
         try:
-            self.gcs = GcsEmulator(self.state / "gcs", self.logs / "gcs-emulator.log").start()
+            self.gcs = GcsEmulator(self.state / "gcs", self.logs / "gcs-emulator.log", iam=self.iam).start()
             self.vertex = VertexStandIn(
                 storage_host=self.gcs.url,
                 tuning_pending_seconds=self.tuning_seconds / 4,
                 tuning_running_seconds=self.tuning_seconds * 3 / 4,
+                iam=self.iam,
             ).start()
-            self.bigquery = BigQueryStandIn(self.gcs.url, tokens=self.credentials.issued).start()
+            self.bigquery = BigQueryStandIn(self.gcs.url, tokens=self.credentials.issued, iam=self.iam).start()
         except BaseException:
             self.stop()
             raise
@@ -97,6 +111,7 @@ class LocalCloud:
         credentials = self.state / "credentials"
         adc = self.credentials.write_adc(credentials / "application_default_credentials.json")
         gcloud_token = self.credentials.write_gcloud_token(credentials / "gcloud-access-token")
+        self._operator_adc = self.credentials.write_adc(credentials / "operator_adc.json", "operator")
         (self.state / "gcloud").mkdir(parents=True, exist_ok=True)
         self._env = {
             "AIRFLOW_LOCAL_CLOUD": "emulated",
@@ -174,6 +189,9 @@ class LocalCloud:
         Without gcloud on PATH the sample inputs are skipped (returned as a warning): the lab DAGs need only the
         training data, which the validation script uploads through google-cloud-storage."""
         skipped = []
+        # Staging is the operator's job, which the IAM front does not check: google-cloud-storage, which sends no
+        # token to an emulator host, goes to the emulator itself.
+        env = {**env, "GOOGLE_APPLICATION_CREDENTIALS": str(self._operator_adc), "STORAGE_EMULATOR_HOST": self.gcs.url}
         with open(log_file, "a") as log:
             for command in self.stage_commands():
                 if command[0] == "bash" and not shutil.which("gcloud", path=env.get("PATH")):

@@ -92,6 +92,8 @@ class VertexStandIn(StandIn):
     `tuning_pending_seconds` and `tuning_running_seconds` (then it succeeds or fails), `port` (0: a free one),
     `tokens` (a check of bearer tokens, e.g. LocalCredentials.issued; None accepts any token)."""
 
+    iam_service = "aiplatform"
+
     def __init__(
         self,
         port: int = 0,
@@ -102,8 +104,9 @@ class VertexStandIn(StandIn):
         batch_pending_seconds: float = 0.5,
         batch_running_seconds: float = 2.0,
         tokens: Callable[[str], bool] | None = None,
+        iam=None,
     ):
-        super().__init__("vertex-ai", port=port)
+        super().__init__("vertex-ai", port=port, iam=iam)
         self.tokens = tokens
         self.read_gcs = GcsReader(storage_host or os.environ.get("STORAGE_EMULATOR_HOST"))
         self.write_gcs = GcsWriter(storage_host or os.environ.get("STORAGE_EMULATOR_HOST"))

@@ -47,7 +47,14 @@ locals {
     "scheduler-catchup_by_default"             = "False"
     "api-expose_config"                        = "False" # the UI must not show connection strings and secrets
   }
-  airflow_config = merge(local.platform_airflow_config, var.airflow_config_overrides)
+  # Composer's own options (not Airflow's): an account that first reaches Airflow through Composer's REST API
+  # front (the deploy check, the status report) is registered as Viewer, not Composer's default Op
+  # (https://cloud.google.com/composer/docs/composer-3/access-airflow-api, read 2026-12-07). Override it with
+  # airflow_config_overrides where an API caller must write.
+  composer_airflow_config = {
+    "api-composer_auth_user_registration_role" = "Viewer"
+  }
+  airflow_config = merge(local.platform_airflow_config, local.composer_airflow_config, var.airflow_config_overrides)
 
   # Options Composer manages itself and rejects as overrides ("blocked" in
   # https://cloud.google.com/composer/docs/composer-3/override-airflow-configurations), section-key.

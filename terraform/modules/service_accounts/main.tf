@@ -1,6 +1,6 @@
 locals {
   # One identity per job. Their roles are granted in the root module's iam.tf, one table for all of
-  # them, which tests/terraform/test_iam_sufficiency.py proves against terraform/iam_needs.yaml.
+  # them, which tests/terraform/test_iam_proof.py proves against what the wire tests observe.
   accounts = {
     composer = {
       display_name = "GenOps Composer environment"
