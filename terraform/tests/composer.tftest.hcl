@@ -31,6 +31,8 @@ run "environment" {
       "GENOPS_VIDEO_SCENES_TABLE", "GENOPS_INSIGHTS_SOURCE_TABLE", "GENOPS_SEARCH_DATA_STORE",
       "GENOPS_AIRFLOW_API_URL", "GENOPS_TRANSLATION_LANGUAGE",
       "GENOPS_USAGE_TABLE", "GENOPS_DAILY_TOKEN_BUDGET", "GENOPS_DAILY_COST_BUDGET_USD",
+      "GENOPS_APPROVERS", "GENOPS_APPROVAL_TIMEOUT", "GENOPS_REGRESSION_TOLERANCE", "GENOPS_CANARY_SCHEDULE",
+      "GENOPS_CANARY_BASELINE",
     ])
     error_message = "env_variables must hold every GENOPS_ setting of dags/genops/core/config.py and nothing else; got ${jsonencode(keys(output.genops_env_variables))}."
   }

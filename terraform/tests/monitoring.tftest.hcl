@@ -29,7 +29,8 @@ run "defaults_create_policies_dashboard_and_ledger" {
   assert {
     condition = toset(keys(module.monitoring.alert_policies)) == toset([
       "environment_unhealthy", "dag_runs_failing", "dag_parse_errors", "dag_processor_behind",
-      "heartbeat_missing", "tuning_job_failed", "token_spend", "deploy_build_failed",
+      "heartbeat_missing", "tuning_job_failed", "token_spend", "deploy_build_failed", "canary_regression",
+      "model_lifecycle",
     ])
     error_message = "The defaults must create every alert policy the runbook lists."
   }

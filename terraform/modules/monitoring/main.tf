@@ -447,6 +447,9 @@ locals {
         `check_model_lifecycle` decision names the replacement. The model table `dags/genops/models/models.json`
         holds the dates, with the Google page each was read from.
 
+        **Where:** Airflow UI > DAG `model_lifecycle` > `check_model_lifecycle`; the model table and its sources
+        in docs/models.md#the-models-and-their-dates.
+
         **Fix:** follow docs/models.md#how-to-migrate: compare the replacement with `model_comparison`, set
         the `genops_*_model` variable in the environment's tfvars and apply; for a tuned endpoint, re-tune on
         the replacement base model (`supervised_fine_tuning`) and promote it only if it meets the thresholds.
