@@ -10,11 +10,13 @@
    DAG id of the marker carries the tag release:<release>, which the DAG factory stamps when the DAG
    processor parses the file with that marker next to it. Passes only then, with no import error left.
 
-Fails (exit 1), naming files and errors: an import error Airflow recorded after the marker was written;
-an import error still there once every DAG reports the release; a DAG id of the marker missing from a
-file Airflow parsed at the release; the release not reported by every DAG id within VERIFY_TIMEOUT_SECONDS
-(default 900; the DAG processor rescans the folder every [dag_processor] refresh_interval, 300 s by
-default, then reparses each file every min_file_process_interval). Polls every VERIFY_INTERVAL_SECONDS
+Fails (exit 1), naming files and errors: an import error Airflow recorded for the same file on two parses
+after the marker was written (one alone may come from a parse of a half-synced folder, which the next parse
+clears; the DAG processor reparses every file, so a broken one fails again); an import error still there once
+every DAG reports the release; a DAG id of the marker missing from a file Airflow parsed at the release; the
+release not reported by every DAG id within VERIFY_TIMEOUT_SECONDS (default 900; the DAG processor rescans
+the folder every [dag_processor] refresh_interval, 300 s by default, then reparses each file every
+min_file_process_interval). Polls every VERIFY_INTERVAL_SECONDS
 (default 15). Exit 2 bad input, 3 the environment or its API could not be asked. Arguments default to
 COMPOSER_ENV and COMPOSER_REGION. Standard library only (runs in the Cloud SDK image).
 """
@@ -59,13 +61,25 @@ def pending(marker: Release, dags: dict[str, Dag]) -> dict[str, str]:
     return waiting
 
 
-def evaluate(marker: Release, dags: dict[str, Dag], errors: list[ImportError_]) -> str | None:
-    """None while Airflow has not parsed the whole release; a success message once it has; CheckFailed."""
+def evaluate(
+    marker: Release, dags: dict[str, Dag], errors: list[ImportError_], first_seen: dict[str, str]
+) -> str | None:
+    """None while Airflow has not parsed the whole release; a success message once it has; CheckFailed.
+
+    first_seen (file -> timestamp of the first import error seen after the marker) carries over between polls:
+    an error fails the check once Airflow records it again for the same file on a later parse."""
     written = parse_time(marker.deployed_at)
     fresh = [error for error in errors if parse_time(error.timestamp) >= written]
-    if fresh:
+    repeated = [
+        error
+        for error in fresh
+        if error.file in first_seen and parse_time(error.timestamp) > parse_time(first_seen[error.file])
+    ]
+    for error in fresh:
+        first_seen.setdefault(error.file, error.timestamp)
+    if repeated:
         raise CheckFailed(
-            f"{len(fresh)} DAG file(s) of release {marker.release} fail to import in Airflow:\n{describe(fresh)}"
+            f"{len(repeated)} DAG file(s) of release {marker.release} fail to import in Airflow:\n{describe(repeated)}"
         )
     waiting = pending(marker, dags)
     missing = {dag_id: why for dag_id, why in waiting.items() if why.startswith("missing")}
@@ -120,7 +134,7 @@ def check(name: str, location: str, *, timeout: float, interval: float) -> str:
         flush=True,
     )
     deadline = time.monotonic() + timeout
-    last, waiting = "", {}
+    last, waiting, first_seen = "", {}, {}
     while True:
         try:
             dags, errors = api.dags(), api.import_errors()
@@ -133,7 +147,7 @@ def check(name: str, location: str, *, timeout: float, interval: float) -> str:
             dags, errors = None, []
             status = f"Airflow REST API not answering: {error}"
         if dags is not None:
-            result = evaluate(marker, dags, errors)
+            result = evaluate(marker, dags, errors, first_seen)
             if result:
                 return result
             waiting = pending(marker, dags)

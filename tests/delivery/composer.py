@@ -184,13 +184,15 @@ class AirflowEnvironment(ThreadingHTTPServer):
     def resume(self) -> None:
         self._paused.clear()
 
-    def process_once(self) -> None:
+    def process_once(self, not_synced: frozenset[str] = frozenset()) -> None:
+        """One pass over the bucket's dags/; NOT_SYNCED: objects the environment's copy does not hold yet, as
+        while Composer syncs a deploy to the DAG processor file by file."""
         with self._cycle, tempfile.TemporaryDirectory(prefix="composer-gcs-") as scratch:
             folder = Path(scratch) / "dags"
             folder.mkdir()
             for name, content in self.storage.objects(self.bucket, "dags/").items():
                 path = folder / name.removeprefix("dags/")
-                if name.endswith("/"):
+                if name.endswith("/") or name in not_synced:
                     continue
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(content)
