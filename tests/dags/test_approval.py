@@ -16,17 +16,9 @@ import pytest
 
 from genops.core.hitl import ApprovalOperator
 from tests.conftest import DAGS_FOLDER
-from tests.dags.fakes import (
-    REALISTIC_SUMMARY,
-    TUNED_ENDPOINT,
-    FakeEvaluationService,
-    install_fake_evaluation,
-    install_fake_gcs,
-    install_fake_genai,
-)
+from tests.dags.fakes import REALISTIC_SUMMARY, TUNED_ENDPOINT
 from tests.dags.runner import run_dag
-from tests.dags.tuning_fakes import TuningGenAIClient
-from tests.dags.tuning_support import allow_reschedule_on_sqlite, bucket_with_training_data, without_poke_waits
+from tests.dags.tuning_support import allow_reschedule_on_sqlite, install_pipeline_fakes, without_poke_waits
 
 NO_HITL = "human-in-the-loop operators need Airflow 3.1+: on Airflow 2.11 the gate is automatic (tested below)"
 
@@ -111,9 +103,7 @@ def run_pipeline(airflow_db, genops_env, bigquery_standin, triggerer_answers_hit
     allow_reschedule_on_sqlite(genops_env)
 
     def run(dag):
-        genai = install_fake_genai(genops_env, TuningGenAIClient(total_tokens=42))
-        install_fake_gcs(genops_env, bucket_with_training_data())
-        install_fake_evaluation(genops_env, FakeEvaluationService(summaries=[REALISTIC_SUMMARY] * 3))
+        genai, _ = install_pipeline_fakes(genops_env, [REALISTIC_SUMMARY] * 3)
         return run_dag(without_poke_waits(dag), retries=True), genai.client
 
     return run

@@ -1,4 +1,5 @@
-"""Helpers for DAGs that tune: the sample training file in the fake bucket, sensors without waits, poll counts."""
+"""Helpers for DAGs that tune: the sample training file in the fake bucket, genops_pipeline's fakes, sensors
+without waits, poll counts."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ import copy
 
 from genops.tuning.training_data import SAMPLE_DATASET
 from tests.dags.conftest import TEST_SETTINGS
-from tests.dags.fakes import FakeGCS
+from tests.dags.fakes import (
+    ClientFactory,
+    FakeEvaluationService,
+    FakeGCS,
+    install_fake_evaluation,
+    install_fake_gcs,
+    install_fake_genai,
+)
+from tests.dags.tuning_fakes import TuningGenAIClient
 
 TRAINING_OBJECT = "training/sft_train.jsonl"  # GENOPS_TRAINING_DATA_OBJECT's default
 
@@ -15,6 +24,16 @@ def bucket_with_training_data(data: bytes | None = None) -> FakeGCS:
     gcs = FakeGCS()
     gcs.put(TEST_SETTINGS["GENOPS_DATA_BUCKET"], TRAINING_OBJECT, SAMPLE_DATASET.read_bytes() if data is None else data)
     return gcs
+
+
+def install_pipeline_fakes(
+    monkeypatch, summaries: list[dict], total_tokens: int = 42
+) -> tuple[ClientFactory, FakeEvaluationService]:
+    """genops_pipeline's network edge: a tuning job that succeeds (its client counts `total_tokens`), the training
+    file in the bucket, and an evaluation service returning `summaries` in turn."""
+    genai = install_fake_genai(monkeypatch, TuningGenAIClient(total_tokens=total_tokens))
+    install_fake_gcs(monkeypatch, bucket_with_training_data())
+    return genai, install_fake_evaluation(monkeypatch, FakeEvaluationService(summaries=summaries))
 
 
 def without_poke_waits(dag):

@@ -9,12 +9,11 @@ import urllib.request
 import pytest
 
 from genops.core.config import SETTINGS
-from scripts.local.cloud.gcs import GcsEmulator
 from scripts.local.cloud.vertex import VertexStandIn
 from scripts.local.cloud.vertex_batch import DROP_MARKER, ERROR_MARKER, EXPIRE_MARKER, FAIL_MARKER
 from scripts.local.cloud.vertex_models import expected_answer
 from tests.local_cloud.test_vertex_standin import post
-from tests.local_cloud.vertex_env import PROJECT, REGION, TOKEN, genai_client
+from tests.local_cloud.vertex_env import PROJECT, REGION, TOKEN, gcs_fixture, genai_client
 
 BUCKET = "vertex-batch-standin-test"
 MODEL = SETTINGS["GENOPS_FLASH_MODEL"].default
@@ -24,13 +23,7 @@ SYSTEM = "Answer briefly."
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # google-genai: "batches is experimental"
 
 
-@pytest.fixture(scope="module")
-def gcs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("gcs")
-    emulator = GcsEmulator(root / "data", root / "gcs.log").start()
-    emulator.create_bucket(BUCKET, PROJECT)
-    yield emulator
-    emulator.stop()
+gcs = gcs_fixture(BUCKET)
 
 
 @pytest.fixture

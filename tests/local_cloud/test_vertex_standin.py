@@ -11,10 +11,9 @@ import urllib.request
 import pytest
 
 from genops.core import config
-from scripts.local.cloud.gcs import GcsEmulator
 from scripts.local.cloud.vertex_models import BLOCK_MARKER, RETIRED, count_tokens, expected_answer
 from scripts.local.cloud.vertex_tuning import FAIL_MARKER
-from tests.local_cloud.vertex_env import PROJECT, REGION, TOKEN, genai_client, vertex_standin, vertexai_sdk
+from tests.local_cloud.vertex_env import PROJECT, REGION, TOKEN, gcs_fixture, genai_client, vertex_standin, vertexai_sdk
 
 BUCKET = "vertex-standin-test"
 MODEL = config.SETTINGS["GENOPS_FLASH_MODEL"].default
@@ -26,13 +25,7 @@ EXAMPLE = {
 }
 
 
-@pytest.fixture(scope="module")
-def gcs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("gcs")
-    emulator = GcsEmulator(root / "data", root / "gcs.log").start()
-    emulator.create_bucket(BUCKET, PROJECT)
-    yield emulator
-    emulator.stop()
+gcs = gcs_fixture(BUCKET)
 
 
 @pytest.fixture

@@ -1,15 +1,19 @@
 """The Vertex AI stand-in for tests, and the real clients aimed at it by their own settings.
 
-`vertex_standin(storage_host)` serves the stand-in while open; `genai_client(url)` is google-genai's Vertex AI
-client with that base URL (what GOOGLE_VERTEX_BASE_URL does for clients built elsewhere); `vertexai_sdk(url)`
-points the Vertex AI SDK (EvalTask, experiments) at it with the REST transport and restores the SDK's global
-configuration on exit. Any bearer token is accepted by the stand-in: `TOKEN` is a static OAuth token.
+`vertex_standin(storage_host)` serves the stand-in while open; `gcs_fixture(bucket)` is a test module's Cloud
+Storage emulator for it (a module-scoped `gcs` fixture, the bucket created); `genai_client(url)` is google-genai's
+Vertex AI client with that base URL (what GOOGLE_VERTEX_BASE_URL does for clients built elsewhere);
+`vertexai_sdk(url)` points the Vertex AI SDK (EvalTask, experiments) at it with the REST transport and restores the
+SDK's global configuration on exit. Any bearer token is accepted by the stand-in: `TOKEN` is a static OAuth token.
 """
 
 from __future__ import annotations
 
 import contextlib
 
+import pytest
+
+from scripts.local.cloud.gcs import GcsEmulator
 from scripts.local.cloud.vertex import VertexStandIn
 from tests.local_cloud.gcp_env import PROJECT, REGION  # noqa: F401 (the one local project, for the tests)
 
@@ -20,6 +24,20 @@ def credentials():
     from google.oauth2.credentials import Credentials
 
     return Credentials(token=TOKEN)
+
+
+def gcs_fixture(bucket: str):
+    """A module-scoped `gcs` fixture: the Cloud Storage emulator with `bucket` created (`gcs = gcs_fixture(BUCKET)`)."""
+
+    @pytest.fixture(scope="module")
+    def gcs(tmp_path_factory):
+        root = tmp_path_factory.mktemp("gcs")
+        emulator = GcsEmulator(root / "data", root / "gcs.log").start()
+        emulator.create_bucket(bucket, PROJECT)
+        yield emulator
+        emulator.stop()
+
+    return gcs
 
 
 @contextlib.contextmanager

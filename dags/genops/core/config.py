@@ -274,22 +274,7 @@ def metric_name(name: str) -> str:
 def eval_thresholds() -> dict[str, float]:
     """Parse GENOPS_EVAL_THRESHOLDS into {metric: minimum mean score}, checking names and ranges."""
     name = "GENOPS_EVAL_THRESHOLDS"
-    raw = get(name)
-    try:
-        parsed = json.loads(raw)
-    except json.JSONDecodeError as err:
-        raise InvalidSettingError(f'{name} is not valid JSON ({err}); use e.g. {{"rouge_l_sum": 0.2}}.') from None
-    if not isinstance(parsed, dict) or not parsed:
-        raise InvalidSettingError(f'{name} must be a non-empty JSON object, e.g. {{"rouge_l_sum": 0.2}}.')
-    thresholds: dict[str, float] = {}
-    for metric, value in parsed.items():
-        if metric not in METRIC_RANGES:
-            raise InvalidSettingError(f"{name} names unknown metric {metric!r}; use one of {sorted(METRIC_RANGES)}.")
-        low, high = METRIC_RANGES[metric]
-        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-            raise InvalidSettingError(f"{name}[{metric!r}]={value!r} must be a number from {low} to {high}.")
-        thresholds[metric] = float(value)
-    return thresholds
+    return _metric_values(name, get(name))
 
 
 def approvers() -> list[str]:
@@ -328,23 +313,27 @@ def fraction(name: str) -> float:
 def metric_scores(name: str) -> dict[str, float]:
     """A JSON object setting of metric -> mean score, each metric known and each score in its range ({} if unset)."""
     raw = optional(name)
-    if raw is None:
-        return {}
+    return {} if raw is None else _metric_values(name, raw)
+
+
+def _metric_values(name: str, raw: str) -> dict[str, float]:
+    """Setting `name`'s value `raw`, a non-empty JSON object of metric -> number, as {metric: float}, each metric
+    known and each number in its range."""
     try:
         parsed = json.loads(raw)
     except json.JSONDecodeError as err:
         raise InvalidSettingError(f'{name} is not valid JSON ({err}); use e.g. {{"rouge_l_sum": 0.2}}.') from None
     if not isinstance(parsed, dict) or not parsed:
         raise InvalidSettingError(f'{name} must be a non-empty JSON object, e.g. {{"rouge_l_sum": 0.2}}.')
-    scores: dict[str, float] = {}
+    values: dict[str, float] = {}
     for metric, value in parsed.items():
         if metric not in METRIC_RANGES:
             raise InvalidSettingError(f"{name} names unknown metric {metric!r}; use one of {sorted(METRIC_RANGES)}.")
         low, high = METRIC_RANGES[metric]
         if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
             raise InvalidSettingError(f"{name}[{metric!r}]={value!r} must be a number from {low} to {high}.")
-        scores[metric] = float(value)
-    return scores
+        values[metric] = float(value)
+    return values
 
 
 def templated(name: str) -> str:

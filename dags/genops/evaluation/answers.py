@@ -17,7 +17,8 @@ import logging
 from datetime import timedelta
 
 from genops.core import config
-from genops.core.compat import AirflowFailException, AirflowSensorTimeout, BaseSensorOperator, PokeReturnValue
+from genops.core.compat import AirflowFailException, PokeReturnValue
+from genops.core.job_waits import CancellingJobSensor
 from genops.gemini.profiles import GenerationProfile
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def submit(
     return {**submission.as_dict(), "job": job.name}
 
 
-class BatchPredictionSensor(BaseSensorOperator):
+class BatchPredictionSensor(CancellingJobSensor):
     """Wait for a submission's batch prediction job in reschedule mode; return the submission when answered.
 
     Online submissions are done at once. Fails at once (no retry) on failed, cancelled, expired and partially
@@ -113,6 +114,7 @@ class BatchPredictionSensor(BaseSensorOperator):
 
     template_fields = ("submission",)
     ui_color = "#e8f0fe"
+    job_kind = "batch prediction job"
 
     def __init__(self, *, submission, **kwargs) -> None:
         kwargs.setdefault("mode", "reschedule")
@@ -138,27 +140,13 @@ class BatchPredictionSensor(BaseSensorOperator):
             return False
         return PokeReturnValue(is_done=True, xcom_value={**self.submission, "output": directory})
 
-    def execute(self, context):
-        try:
-            return super().execute(context)
-        except AirflowSensorTimeout:
-            self.cancel_job(f"the wait timed out after {self.timeout:.0f} s")
-            raise
+    def waited_job(self) -> str | None:
+        return (self.submission or {}).get("job") or None  # online: no job
 
-    def on_kill(self) -> None:
-        self.cancel_job("the waiting task was killed")
-
-    def cancel_job(self, why: str) -> None:
-        """Cancel the job if it still runs; a failure to cancel is logged, never hides why the task stopped."""
+    def cancel_if_running(self, job_name: str, why: str) -> None:
         from genops.evaluation.batch import cancel_if_running
 
-        job_name = (self.submission or {}).get("job")
-        if not job_name:
-            return
-        try:
-            cancel_if_running(genai_client(f"cancelling batch prediction job {job_name}"), job_name, why)
-        except Exception:
-            log.exception("Could not cancel batch prediction job %s (%s); cancel it in the console", job_name, why)
+        cancel_if_running(genai_client(f"cancelling batch prediction job {job_name}"), job_name, why)
 
 
 def answers(examples: list[dict], submission: dict, *, profile: GenerationProfile, context) -> list[dict]:

@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from genops.core import config
+from genops.core import config, job_waits
 from genops.core.lineage import RunLineage, labels_filter, state_of
 from genops.core.naming import label_value, object_segment, short_hash
 from genops.gemini.profiles import GenerationProfile
@@ -50,8 +50,6 @@ ENDED_WITHOUT_ANSWERS = {
     "JOB_STATE_EXPIRED": "expired (it did not finish within Vertex AI's time limit)",
     "JOB_STATE_PARTIALLY_SUCCEEDED": "only partially succeeded; an evaluation is never scored on fewer examples",
 }
-# States in which the job still runs (and will be billed): cancel it when the wait gives up.
-CANCELLABLE = {"JOB_STATE_QUEUED", "JOB_STATE_PENDING", "JOB_STATE_RUNNING", "JOB_STATE_UPDATING", "JOB_STATE_PAUSED"}
 COUNT_CHUNK = 100  # prompts per countTokens request of the estimate
 
 
@@ -274,10 +272,4 @@ def read_answers(
 
 def cancel_if_running(client, job_name: str, why: str) -> bool:
     """Cancel the job unless it already ended; returns whether a cancel was sent."""
-    state = state_of(client.batches.get(name=job_name))
-    if state not in CANCELLABLE:
-        log.info("Batch prediction job %s is %s; nothing to cancel (%s)", job_name, state, why)
-        return False
-    log.warning("Cancelling batch prediction job %s (state %s): %s", job_name, state, why)
-    client.batches.cancel(name=job_name)
-    return True
+    return job_waits.cancel_if_running(client.batches, job_name, why, kind="batch prediction job")

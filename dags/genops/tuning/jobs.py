@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 
+from genops.core import job_waits
 from genops.core.lineage import TRY_LABEL, RunLineage, labels_filter, state_of  # noqa: F401  (state_of: tasks.py)
 
 log = logging.getLogger(__name__)
@@ -32,8 +33,6 @@ ENDED_WITHOUT_MODEL = {
     "JOB_STATE_PARTIALLY_SUCCEEDED": "only partially succeeded; a partial tuning result is not promoted",
     "JOB_STATE_PAUSED": "is paused and will not finish by itself; resume it in the console, then clear the wait task",
 }
-# States in which the job still runs (and costs): cancel it when the wait gives up.
-CANCELLABLE = {"JOB_STATE_QUEUED", "JOB_STATE_PENDING", "JOB_STATE_RUNNING", "JOB_STATE_UPDATING", "JOB_STATE_PAUSED"}
 
 
 class TuningJobEnded(RuntimeError):
@@ -100,10 +99,4 @@ def tuned_model(job) -> dict[str, str] | None:
 
 def cancel_if_running(client, job_name: str, why: str) -> bool:
     """Cancel the job unless it already ended; returns whether a cancel was sent."""
-    state = state_of(client.tunings.get(name=job_name))
-    if state not in CANCELLABLE:
-        log.info("Tuning job %s is %s; nothing to cancel (%s)", job_name, state, why)
-        return False
-    log.warning("Cancelling tuning job %s (state %s): %s", job_name, state, why)
-    client.tunings.cancel(name=job_name)
-    return True
+    return job_waits.cancel_if_running(client.tunings, job_name, why, kind="tuning job")

@@ -13,14 +13,8 @@ import logging
 from datetime import timedelta
 
 from genops.core import config
-from genops.core.compat import (
-    AirflowFailException,
-    AirflowSensorTimeout,
-    BaseSensorOperator,
-    TaskGroup,
-    get_current_context,
-    task,
-)
+from genops.core.compat import AirflowFailException, TaskGroup, get_current_context, task
+from genops.core.job_waits import CancellingJobSensor
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +83,7 @@ def start_tuning_job(training_data: dict) -> str:
     return job.name
 
 
-class TuningJobSensor(BaseSensorOperator):
+class TuningJobSensor(CancellingJobSensor):
     """Poll a tuning job in reschedule mode; publish its tuned model; cancel it when the wait gives up.
 
     Fails at once (no retry) on every end state without a model, so a failed, cancelled, expired, paused
@@ -100,6 +94,7 @@ class TuningJobSensor(BaseSensorOperator):
 
     template_fields = ("job_name",)
     ui_color = "#e6f4ea"
+    job_kind = "tuning job"
 
     def __init__(self, *, job_name: str, **kwargs) -> None:
         kwargs.setdefault("mode", "reschedule")
@@ -126,24 +121,13 @@ class TuningJobSensor(BaseSensorOperator):
         context["ti"].xcom_push(key=TUNED_BASE_MODEL_KEY, value=base)
         return True
 
-    def execute(self, context):
-        try:
-            return super().execute(context)
-        except AirflowSensorTimeout:
-            self.cancel_job(f"the wait timed out after {self.timeout:.0f} s")
-            raise
+    def waited_job(self) -> str | None:
+        return self.job_name
 
-    def on_kill(self) -> None:
-        self.cancel_job("the waiting task was killed")
-
-    def cancel_job(self, why: str) -> None:
-        """Cancel the job if it still runs; a failure to cancel is logged, never hides why the task stopped."""
+    def cancel_if_running(self, job_name: str, why: str) -> None:
         from genops.tuning.jobs import cancel_if_running
 
-        try:
-            cancel_if_running(genai_client(), self.job_name, why)
-        except Exception:
-            log.exception("Could not cancel tuning job %s (%s); cancel it in the console", self.job_name, why)
+        cancel_if_running(genai_client(), job_name, why)
 
 
 def tuning_tasks(group_id: str = "tuning", *, after=None):

@@ -291,21 +291,10 @@ DAILY_TOTAL = re.compile(
 
 def _date_parameter(body: dict, name: str) -> dt.date:
     """The value of the named DATE query parameter `name`, or BigQuery's 400 for what is wrong with it."""
-    parameters = body.get("queryParameters") or []
-    if body.get("parameterMode") != "NAMED":
-        raise BigQueryError(400, "invalidQuery", f"Query parameter '{name}' not found at [1:1]: NAMED mode required")
-    given = [p for p in parameters if p.get("name") == name]
-    if not given:
-        raise BigQueryError(400, "invalidQuery", f"Query parameter '{name}' not found")
-    kind = (given[0].get("parameterType") or {}).get("type")
-    if kind != "DATE":
-        raise BigQueryError(
-            400, "invalidQuery", f"No matching signature for operator = for argument types: DATE, {kind}"
-        )
-    value = (given[0].get("parameterValue") or {}).get("value")
+    value = _scalar_parameter(body, name, "DATE")
     try:
         return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
+    except ValueError:
         raise BigQueryError(400, "invalidQuery", f"Invalid DATE value for parameter '{name}': {value!r}") from None
 
 

@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scripts.local.cloud.http import ApiError
-from scripts.local.cloud.vertex_tuning import _timestamp, list_page
+from scripts.local.cloud.vertex_tuning import JobCalls, _timestamp
 
 FAIL_MARKER = "force-batch-failure"
 EXPIRE_MARKER = "force-batch-expiry"
@@ -87,13 +87,16 @@ class BatchJob:
     worker: threading.Thread | None = None
 
 
-class BatchPrediction:
+class BatchPrediction(JobCalls[BatchJob]):
     """The batch prediction jobs of one stand-in.
 
     `read(gs_uri) -> bytes` and `write(gs_uri, bytes)` reach Cloud Storage; `answer(model, request_json)` is
     generateContent's JSON answer (raises ApiError for a bad request); `model_known(model)` says whether the
     publisher or tuned model exists.
     """
+
+    collection, resource, noun = "batchPredictionJobs", "BatchPredictionJob", "batch prediction job"
+    ended = ENDED
 
     def __init__(
         self,
@@ -125,7 +128,7 @@ class BatchPrediction:
             return "JOB_STATE_EXPIRED"
         return "JOB_STATE_FAILED" if job.problem else "JOB_STATE_SUCCEEDED"
 
-    # --- calls --------------------------------------------------------------------------------------------
+    # --- calls (get, cancel and list: JobCalls) -----------------------------------------------------------
 
     def create(self, parent: str, body: dict) -> dict:
         """Create a job under `parent` from a BatchPredictionJob body already schema-checked (vertex_schema)."""
@@ -183,30 +186,6 @@ class BatchPrediction:
         if not lines:
             return None, f"Batch input {uri} is empty.", False
         return lines, None, False
-
-    def _job(self, name: str) -> BatchJob:
-        with self._lock:
-            job = self._jobs.get(name)
-        if job is None:
-            raise ApiError(404, f"The BatchPredictionJob does not exist: {name}")
-        return job
-
-    def get(self, name: str) -> dict:
-        return self.render(self._job(name))
-
-    def cancel(self, name: str) -> dict:
-        job = self._job(name)
-        state = self.state(job)
-        if state in ENDED or state == "JOB_STATE_CANCELLING":
-            raise ApiError(400, f"Cannot cancel batch prediction job {name} in state {state}.", "FAILED_PRECONDITION")
-        job.cancelled_at = time.time()
-        return {}
-
-    def list(self, parent: str, filter_text: str | None, page_size: int | None, page_token: str | None) -> dict:
-        with self._lock:
-            jobs = [job for job in self._jobs.values() if job.name.startswith(f"{parent}/batchPredictionJobs/")]
-        rendered = [self.render(job) for job in jobs]
-        return list_page("batchPredictionJobs", rendered, filter_text, page_size, page_token)
 
     # --- the job's work -------------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Generic, TypeVar
 
 from scripts.local.cloud.http import ApiError
 from scripts.local.cloud.vertex_schema import filter_terms
@@ -69,8 +70,61 @@ class TuningJob:
     labels: dict = field(default_factory=dict)
 
 
-class Tuning:
+Job = TypeVar("Job")
+
+
+class JobCalls(Generic[Job]):
+    """The get, cancel and list calls of a stand-in's long-running jobs (tuning, batch prediction).
+
+    A subclass keeps its jobs in `_jobs` (resource name -> job) under `_lock`, computes `state(job)` and
+    `render(job)`, and names them: `collection`, the resource name's segment and the list's field
+    (`tuningJobs`); `resource`, the type a 404 names (`TuningJob`); `noun`, the job a refused cancel names
+    (`tuning job`); `ended`, the end states. An ended job, or one being cancelled, is not cancelled again.
+    """
+
+    collection: str
+    resource: str
+    noun: str
+    ended: set[str]
+
+    _jobs: dict[str, Job]
+    _lock: threading.Lock
+
+    def state(self, job: Job, now: float | None = None) -> str:
+        raise NotImplementedError
+
+    def render(self, job: Job) -> dict:
+        raise NotImplementedError
+
+    def _job(self, name: str) -> Job:
+        with self._lock:
+            job = self._jobs.get(name)
+        if job is None:
+            raise ApiError(404, f"The {self.resource} does not exist: {name}")
+        return job
+
+    def get(self, name: str) -> dict:
+        return self.render(self._job(name))
+
+    def cancel(self, name: str) -> dict:
+        job = self._job(name)
+        state = self.state(job)
+        if state in self.ended or state == "JOB_STATE_CANCELLING":
+            raise ApiError(400, f"Cannot cancel {self.noun} {name} in state {state}.", "FAILED_PRECONDITION")
+        job.cancelled_at = time.time()
+        return {}
+
+    def list(self, parent: str, filter_text: str | None, page_size: int | None, page_token: str | None) -> dict:
+        with self._lock:
+            jobs = [job for job in self._jobs.values() if job.name.startswith(f"{parent}/{self.collection}/")]
+        return list_page(self.collection, [self.render(job) for job in jobs], filter_text, page_size, page_token)
+
+
+class Tuning(JobCalls[TuningJob]):
     """The tuning jobs of one stand-in. `read_dataset(gs_uri) -> bytes` fetches training files."""
+
+    collection, resource, noun = "tuningJobs", "TuningJob", "tuning job"
+    ended = ENDED
 
     def __init__(self, read_dataset: Callable[[str], bytes], pending_seconds: float, running_seconds: float):
         self.read_dataset = read_dataset
@@ -133,29 +187,6 @@ class Tuning:
             )
             self._jobs[job.name] = job
         return self.render(job)
-
-    def _job(self, name: str) -> TuningJob:
-        with self._lock:
-            job = self._jobs.get(name)
-        if job is None:
-            raise ApiError(404, f"The TuningJob does not exist: {name}")
-        return job
-
-    def get(self, name: str) -> dict:
-        return self.render(self._job(name))
-
-    def cancel(self, name: str) -> dict:
-        job = self._job(name)
-        state = self.state(job)
-        if state in ENDED:
-            raise ApiError(400, f"Cannot cancel tuning job {name} in state {state}.", "FAILED_PRECONDITION")
-        job.cancelled_at = time.time()
-        return {}
-
-    def list(self, parent: str, filter_text: str | None, page_size: int | None, page_token: str | None) -> dict:
-        with self._lock:
-            jobs = [job for job in self._jobs.values() if job.name.startswith(f"{parent}/tuningJobs/")]
-        return list_page("tuningJobs", [self.render(job) for job in jobs], filter_text, page_size, page_token)
 
     def render(self, job: TuningJob) -> dict:
         """The TuningJob resource as the REST API returns it (camelCase JSON)."""
