@@ -59,7 +59,7 @@ with lab_dag(
         produced_metrics=list(EVALUATED_METRICS),
     )
     tuned = tuning_tasks(after=settings)
-    tuned_endpoint = tuned[TUNED_ENDPOINT_KEY]
+    tuned_endpoint, tuned_base_model = tuned[TUNED_ENDPOINT_KEY], tuned[TUNED_BASE_MODEL_KEY]
 
     @task
     def submit_evaluation(endpoint: str, tuned_model: str) -> dict:
@@ -115,13 +115,17 @@ with lab_dag(
         print(f"Served baseline {served['evaluation_id']} ({served['model']}): {'recorded' if written else 'stored'}")
         return served
 
-    count_tokens = gemini.count_tokens("count_tokens", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint)
-    generate = gemini.generate_content("generate", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint)
+    count_tokens = gemini.count_tokens(
+        "count_tokens", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint, base_model=tuned_base_model
+    )
+    generate = gemini.generate_content(
+        "generate", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint, base_model=tuned_base_model
+    )
 
     submission = submit_evaluation(tuned_endpoint, tuned[TUNED_MODEL_KEY])
     within_daily_budget() >> submission  # the evaluation's answers are the first Gemini spend
     answered = BatchPredictionSensor(task_id="wait_for_evaluation_batch", submission=submission)
-    evaluation = evaluate_tuned_model(answered.output, tuned[TUNED_BASE_MODEL_KEY])
+    evaluation = evaluate_tuned_model(answered.output, tuned_base_model)
     meets_thresholds(evaluation) >> count_tokens
     request = approval_request(evaluation, count_tokens, tuned_endpoint)
     within_budget(count_tokens) >> request

@@ -24,7 +24,7 @@ def _thinking(thinking: dict) -> str:
     if thinking["control"] == "budget":
         off = "can be turned off (0)" if thinking["can_turn_off"] else "cannot be turned off"
         return f"budget {thinking['budget_min']}-{thinking['budget_max']}; {off}"
-    levels = ", ".join(thinking["levels"]) if thinking.get("levels") else "levels not documented"
+    levels = ", ".join(thinking["levels"]) if thinking.get("levels") else "not documented"
     default = f" (default {thinking['default']})" if thinking.get("default") else ""
     budget = "; rejects a budget" if thinking.get("rejects_budget") else ""
     return f"levels {levels}{default}; cannot be turned off{budget}"

@@ -10,18 +10,11 @@ import logging
 
 import pytest
 
+from genops.core import config
 from genops.gemini.prompts import load_eval_dataset
-from tests.dags.fakes import (
-    REALISTIC_SUMMARY,
-    TUNED_ENDPOINT,
-    FakeEvaluationService,
-    install_fake_evaluation,
-    install_fake_gcs,
-    install_fake_genai,
-)
+from tests.dags.fakes import REALISTIC_SUMMARY, TUNED_ENDPOINT
 from tests.dags.runner import run_dag
-from tests.dags.tuning_fakes import TuningGenAIClient
-from tests.dags.tuning_support import allow_reschedule_on_sqlite, bucket_with_training_data, without_poke_waits
+from tests.dags.tuning_support import allow_reschedule_on_sqlite, install_pipeline_fakes, without_poke_waits
 
 SERVING = ["count_tokens", "within_budget", "generate"]
 
@@ -32,9 +25,7 @@ def run_pipeline(dagbag, genops_env):
     allow_reschedule_on_sqlite(genops_env)
 
     def run(summary: dict = REALISTIC_SUMMARY, total_tokens: int = 42):
-        genai = install_fake_genai(genops_env, TuningGenAIClient(total_tokens=total_tokens))
-        install_fake_gcs(genops_env, bucket_with_training_data())
-        evaluation = install_fake_evaluation(genops_env, FakeEvaluationService(summaries=[summary]))
+        genai, evaluation = install_pipeline_fakes(genops_env, [summary], total_tokens)
         return run_dag(without_poke_waits(dagbag.get_dag("genops_pipeline"))), genai.client, evaluation
 
     return run
@@ -61,6 +52,18 @@ def test_a_tuned_model_that_meets_every_threshold_is_promoted_and_serves(run_pip
     assert evaluation.calls[0]["experiment_run_name"].endswith("-tuned")
     decision = result.xcom("meets_thresholds", key="decision")
     assert decision["passed"] is True and decision["misses"] == []
+
+
+def test_the_served_calls_on_the_tuned_endpoint_record_its_base_model_in_the_ledger(run_pipeline, bigquery_standin):
+    result, _, _ = run_pipeline()
+
+    base = result.xcom("tuning.wait_for_tuning_job", key="tuned_model_base_model")
+    assert base == config.get("GENOPS_TUNING_SOURCE_MODEL")
+    served = {r["task_id"]: r for r in bigquery_standin.rows.values() if r["task_id"] in ("count_tokens", "generate")}
+    assert [(served[t]["call_kind"], served[t]["model"], served[t]["base_model"]) for t in sorted(served)] == [
+        ("count_tokens", TUNED_ENDPOINT, base),
+        ("generate_content", TUNED_ENDPOINT, base),
+    ]
 
 
 def test_one_metric_below_its_threshold_declines_and_records_by_how_much(run_pipeline, genops_env, capfd, caplog):

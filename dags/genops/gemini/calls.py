@@ -55,18 +55,22 @@ def generate(
     profile: str | None,
     context: Mapping[str, Any] | None = None,
     client=None,
+    base_model: str | None = None,
 ):
     """`models.generate_content` with `generation_config` (a GenerateContentConfig as a dict); returns the
     google-genai GenerateContentResponse after recording its usage.
 
     `context` is the Airflow context to attribute the call to (default: the running task's); `client` a
-    client from `genai_client` to reuse across many calls.
+    client from `genai_client` to reuse across many calls; `base_model`, when `model` is a tuned endpoint, the
+    model it was tuned from (recorded with the call's usage).
     """
 
     def send(genai):  # a copy: google-genai rewrites response schemas in place, and callers reuse their config
         return genai.models.generate_content(model=model, contents=contents, config=copy.deepcopy(generation_config))
 
-    return _call(GENERATE_CONTENT, send, model=model, profile=profile, context=context, client=client)
+    return _call(
+        GENERATE_CONTENT, send, model=model, profile=profile, context=context, client=client, base_model=base_model
+    )
 
 
 def count_tokens(
@@ -77,6 +81,7 @@ def count_tokens(
     profile: str | None,
     context: Mapping[str, Any] | None = None,
     client=None,
+    base_model: str | None = None,
 ):
     """`models.count_tokens` for the request `generate` would send: the contents plus the system
     instruction and tools of `generation_config`. Returns the CountTokensResponse after recording it."""
@@ -84,7 +89,9 @@ def count_tokens(
     def send(genai):
         return genai.models.count_tokens(model=model, contents=contents, config=count_config(generation_config))
 
-    return _call(COUNT_TOKENS, send, model=model, profile=profile, context=context, client=client)
+    return _call(
+        COUNT_TOKENS, send, model=model, profile=profile, context=context, client=client, base_model=base_model
+    )
 
 
 def request_body(client, *, model: str, contents: list, generation_config: Mapping[str, Any] | None) -> dict:
@@ -102,20 +109,29 @@ def request_body(client, *, model: str, contents: list, generation_config: Mappi
     return _common.encode_unserializable_types(_common.convert_to_dict(body))
 
 
-def batch_answer(response: Mapping[str, Any], *, model: str, profile: str | None, context: CallContext):
+def batch_answer(
+    response: Mapping[str, Any],
+    *,
+    model: str,
+    profile: str | None,
+    context: CallContext,
+    base_model: str | None = None,
+):
     """One answer of a batch prediction job (the `response` of a predictions.jsonl line, the REST JSON of a
     GenerateContentResponse) as a google-genai GenerateContentResponse, after recording its usage at the
     batch price. The job itself was created by genops.evaluation.batch; this is where its spend is recorded."""
     from google.genai import types
 
     parsed = types.GenerateContentResponse.model_validate(response)
-    record_usage(parsed, call_kind=BATCH_GENERATE_CONTENT, model=model, profile=profile, context=context)
+    record_usage(
+        parsed, call_kind=BATCH_GENERATE_CONTENT, model=model, profile=profile, context=context, base_model=base_model
+    )
     return parsed
 
 
-def _call(call_kind: str, send, *, model: str, profile: str | None, context, client):
+def _call(call_kind: str, send, *, model: str, profile: str | None, context, client, base_model: str | None):
     """Credentials, client, the call (`send(client)`), then its usage recorded: the one path of every call."""
     where = CallContext.from_airflow(context)
     response = send(client or genai_client(_what(where, call_kind, model)))
-    record_usage(response, call_kind=call_kind, model=model, profile=profile, context=where)
+    record_usage(response, call_kind=call_kind, model=model, profile=profile, context=where, base_model=base_model)
     return response

@@ -95,11 +95,18 @@ def usage_counts(response: Any, call_kind: str) -> dict[str, int | None]:
 
 
 def record_usage(
-    response: Any, *, call_kind: str, model: str, profile: str | None, context: CallContext
+    response: Any,
+    *,
+    call_kind: str,
+    model: str,
+    profile: str | None,
+    context: CallContext,
+    base_model: str | None = None,
 ) -> UsageRecord:
     """Record one Gemini call: `response` is the google-genai response (GenerateContentResponse for
     `call_kind="generate_content"`, CountTokensResponse for `"count_tokens"`), `model` the model or
-    endpoint the request named, `profile` the generation profile's name, `context` where it ran.
+    endpoint the request named, `profile` the generation profile's name, `context` where it ran,
+    `base_model` the model a tuned endpoint was tuned from (None for a base model).
 
     Returns the record it logged. Called for every response, empty or blocked ones included.
     """
@@ -130,5 +137,5 @@ def record_usage(
         record.cached_tokens,
         record.total_tokens,
     )
-    ledger.record(response, call_kind=call_kind, model=model, profile=profile, context=context)
+    ledger.record(response, call_kind=call_kind, model=model, profile=profile, context=context, base_model=base_model)
     return record

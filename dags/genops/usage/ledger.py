@@ -65,10 +65,20 @@ class Ledger:
     calls: dict[tuple, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, response: Any, *, call_kind: str, model: str, profile: str | None, context: Any) -> dict | None:
+    def record(
+        self,
+        response: Any,
+        *,
+        call_kind: str,
+        model: str,
+        profile: str | None,
+        context: Any,
+        base_model: str | None = None,
+    ) -> dict | None:
         """Log and queue the ledger row of one call; returns the row (None outside a task: logged only).
 
-        `context` has the attributes dag_id, run_id, task_id, map_index and try_number (the task instance).
+        `context` has the attributes dag_id, run_id, task_id, map_index and try_number (the task instance);
+        `base_model` is a tuned endpoint's base model.
         """
         where = {k: getattr(context, k, None) for k in ("dag_id", "run_id", "task_id", "map_index", "try_number")}
         if not all(where[k] for k in ("dag_id", "run_id", "task_id")) or where["try_number"] is None:
@@ -84,6 +94,7 @@ class Ledger:
                 profile=profile,
                 call_number=self.calls[key],
                 called_at=self.now(),
+                base_model=base_model,
                 **where,
             )
             self.pending.append(row)
@@ -135,9 +146,13 @@ class Ledger:
 LEDGER = Ledger()
 
 
-def record(response: Any, *, call_kind: str, model: str, profile: str | None, context: Any) -> dict | None:
+def record(
+    response: Any, *, call_kind: str, model: str, profile: str | None, context: Any, base_model: str | None = None
+) -> dict | None:
     """Record one Gemini call in the process's ledger (see `Ledger.record`)."""
-    return LEDGER.record(response, call_kind=call_kind, model=model, profile=profile, context=context)
+    return LEDGER.record(
+        response, call_kind=call_kind, model=model, profile=profile, context=context, base_model=base_model
+    )
 
 
 def flush(context: Any = None) -> int:

@@ -80,8 +80,11 @@ def usage_row(
     try_number: int,
     call_number: int,
     called_at: datetime,
+    base_model: str | None = None,
 ) -> dict:
-    """One ledger row, checked against the schema file; the cost is None when the model has no price."""
+    """One ledger row, checked against the schema file; the cost is None when the model has no price.
+
+    `base_model`: for a tuned endpoint, the model it was tuned from (None for a base model)."""
     counts = token_counts(response, call_kind)
     cost = prices.estimate(
         model,
@@ -108,6 +111,7 @@ def usage_row(
         **counts,
         "estimated_cost_usd": cost,
         "price_table_date": prices.as_of(model) if cost is not None else None,
+        "base_model": base_model,
     }
     check(row)
     return row

@@ -31,6 +31,7 @@ def test_count_tokens_dag_records_each_call_of_each_try(dagbag, genops_env, bigq
     assert generated["total_tokens"] == generated["prompt_tokens"] + generated["output_tokens"] + 7
     assert generated["model"] == PRICED and generated["profile"] == "flash"
     assert generated["estimated_cost_usd"] > 0 and counted["run_id"] == generated["run_id"]
+    assert counted["base_model"] is None and generated["base_model"] is None, "a base model is no tuned endpoint"
 
 
 def test_generate_content_dag_records_one_row_per_profile(dagbag, genops_env, bigquery_standin):

@@ -82,6 +82,15 @@ def test_an_unpriced_model_costs_unknown_not_zero(model):
     assert row["total_tokens"] == 110
 
 
+def test_a_tuned_endpoint_records_its_base_model_and_a_base_model_records_none():
+    response = generated(prompt_token_count=100, candidates_token_count=10, total_token_count=110)
+    endpoint = "projects/p/locations/us-central1/endpoints/888"
+    tuned = row_for(response, model=endpoint, base_model="gemini-2.5-flash")
+    assert (tuned["model"], tuned["base_model"]) == (endpoint, "gemini-2.5-flash")
+    assert tuned["estimated_cost_usd"] is None, "priced by the model the call named, as before"
+    assert row_for(response)["base_model"] is None
+
+
 def test_publisher_model_paths_are_priced_as_their_model():
     response = generated(prompt_token_count=100, candidates_token_count=10, total_token_count=110)
     path = "projects/p/locations/us-central1/publishers/google/models/gemini-2.5-flash"
