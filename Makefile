@@ -14,7 +14,7 @@ LOCK_DATE := 2026-07-15
 # pytest-xdist workers per suite (auto: one per core). Each worker has its own Airflow home and metadata DB
 # (tests/conftest.py); a test file stays on one worker, so its module fixtures are built once.
 PYTEST_WORKERS ?= auto
-PYTEST := -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+PYTEST := -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15
 # Checks what a target needs (scripts/dev/prerequisites.sh) and times each suite (scripts/dev/timed.sh).
 NEEDS := bash scripts/dev/prerequisites.sh
 TIMED := bash scripts/dev/timed.sh

@@ -11,7 +11,14 @@ import pytest
 from genops.core import config
 from genops.core.naming import LABEL_VALUE_MAX, label_value
 from genops.tuning.jobs import base_model_label
-from tests.dags.fakes import TUNED_ENDPOINT, install_fake_gcs, install_fake_genai
+from tests.dags.fakes import (
+    REALISTIC_SUMMARY,
+    TUNED_ENDPOINT,
+    FakeEvaluationService,
+    install_fake_evaluation,
+    install_fake_gcs,
+    install_fake_genai,
+)
 from tests.dags.retrying import try_number
 from tests.dags.runner import run_dag
 from tests.dags.tuning_fakes import LABEL_VALUE, TuningGenAIClient
@@ -83,11 +90,14 @@ def test_clearing_the_whole_run_later_still_reattaches(tune):
     assert other_run.name != job.name and len(client.jobs) == 2, "another DAG run tunes again"
 
 
-def test_the_pipeline_retry_also_tunes_once(tune):
+def test_the_pipeline_retry_also_tunes_once(tune, genops_env):
     client = TuningGenAIClient(tuning_states=["JOB_STATE_SUCCEEDED"], lose_create_responses=1)
+    # The evaluation of the tuned endpoint answers too, so the whole pipeline runs to its end.
+    install_fake_evaluation(genops_env, FakeEvaluationService(summaries=[REALISTIC_SUMMARY]))
     result = tune(client, dag_id="genops_pipeline")
 
-    assert result.task_states[WAIT] == "success"
+    assert result.state == "success", result.task_states
+    assert try_number(result, START) == 2, "the first try failed after creating the job"
     assert len(client.jobs) == 1
 
 
