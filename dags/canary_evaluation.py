@@ -61,14 +61,21 @@ with lab_dag(
             profile=canary_profile(served),
             context=get_current_context(),
             mode=ONLINE if served["approved"] else None,
+            base_model=served.get("base_model"),
         )
 
     @task
     def evaluate_served_model(submission: dict, served: dict) -> dict:
-        """The same evaluation as run_evaluation and genops_pipeline, of the served model, as a `canary` row."""
+        """The same evaluation as run_evaluation and genops_pipeline, of the served model, as a `canary` row
+        (a tuned endpoint's base model, from its served row, in the row and the answers' usage ledger rows)."""
         from genops.evaluation.model_evaluation import evaluate_model
 
-        return evaluate_model(submission=submission, profile=canary_profile(served), context=get_current_context())
+        return evaluate_model(
+            submission=submission,
+            profile=canary_profile(served),
+            context=get_current_context(),
+            base_model=served.get("base_model"),
+        )
 
     @task
     def store_canary_row(row: dict) -> str:

@@ -62,7 +62,7 @@ with lab_dag(
     tuned_endpoint, tuned_base_model = tuned[TUNED_ENDPOINT_KEY], tuned[TUNED_BASE_MODEL_KEY]
 
     @task
-    def submit_evaluation(endpoint: str, tuned_model: str) -> dict:
+    def submit_evaluation(endpoint: str, tuned_model: str, base_model: str) -> dict:
         """Online: the tuned endpoint answers. Batch: a job on the tuned model (batch jobs name the model)."""
         from genops.evaluation.answers import submit
         from genops.gemini.prompts import load_eval_dataset
@@ -74,6 +74,7 @@ with lab_dag(
             profile=EVAL_GENERATION_PROFILE,
             context=get_current_context(),
             batch_model=tuned_model,
+            base_model=base_model,
         )
 
     @task
@@ -122,7 +123,7 @@ with lab_dag(
         "generate", profile=SERVING_PROFILE, contents=[PROMPT], model=tuned_endpoint, base_model=tuned_base_model
     )
 
-    submission = submit_evaluation(tuned_endpoint, tuned[TUNED_MODEL_KEY])
+    submission = submit_evaluation(tuned_endpoint, tuned[TUNED_MODEL_KEY], tuned_base_model)
     within_daily_budget() >> submission  # the evaluation's answers are the first Gemini spend
     answered = BatchPredictionSensor(task_id="wait_for_evaluation_batch", submission=submission)
     evaluation = evaluate_tuned_model(answered.output, tuned_base_model)

@@ -25,6 +25,7 @@ from tests.dags.runner import run_dag
 from tests.dags.tuning_fakes import TuningGenAIClient
 
 BASELINE_QUALITY = REALISTIC_SUMMARY["summarization_quality/mean"]  # 3.875 on a 1-5 scale
+TUNED_BASE_MODEL = "gemini-3.5-flash-lite"  # what the approved TUNED_ENDPOINT was tuned from
 
 
 def evaluation_rows(bigquery_standin) -> list[dict]:
@@ -44,6 +45,7 @@ def approved(bigquery_standin):
         evaluated_at=datetime(2026, 12, 1, tzinfo=UTC),
         experiment_name="genops-eval",
         experiment_run_name="genops-pipeline-approved-t1-tuned",
+        base_model=TUNED_BASE_MODEL,
     )
     t = bigquery_standin.table
     assert (
@@ -87,7 +89,11 @@ def test_a_drop_beyond_the_tolerance_records_the_regression_and_logs_the_marker(
     assert len(markers) == 1
     assert json.loads(markers[0].removeprefix(LOG_MARKER + " "))["metric"] == "summarization_quality"
     canary = [row for row in evaluation_rows(bigquery_standin) if row["model_config"] == "canary"]
-    assert [(row["model"], row["summarization_quality"]) for row in canary] == [(TUNED_ENDPOINT, 3.375)]
+    assert [(row["model"], row["base_model"], row["summarization_quality"]) for row in canary] == [
+        (TUNED_ENDPOINT, TUNED_BASE_MODEL, 3.375)
+    ]
+    answered = [r for r in bigquery_standin.rows.values() if r["task_id"] == "evaluate_served_model"]
+    assert answered and {(r["model"], r["base_model"]) for r in answered} == {(TUNED_ENDPOINT, TUNED_BASE_MODEL)}
 
 
 def test_within_the_tolerance_nothing_is_flagged(run_canary, approved, bigquery_standin, capfd):
@@ -129,5 +135,7 @@ def test_before_any_approval_the_configured_model_is_compared_with_the_configure
 
     flash = SETTINGS["GENOPS_FLASH_MODEL"].default
     assert {c.kwargs["model"] for c in client.calls if c.method == "generate_content"} == {flash}
+    answered = [r for r in bigquery_standin.rows.values() if r["task_id"] == "evaluate_served_model"]
+    assert answered and {(r["model"], r["base_model"]) for r in answered} == {(flash, None)}, "no tuned base"
     decision = result.xcom("compare_with_baseline", key="decision")
     assert decision["passed"] is False and [d["metric"] for d in decision["regressions"]] == ["rouge_l_sum"]

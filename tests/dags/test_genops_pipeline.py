@@ -54,7 +54,7 @@ def test_a_tuned_model_that_meets_every_threshold_is_promoted_and_serves(run_pip
     assert decision["passed"] is True and decision["misses"] == []
 
 
-def test_the_served_calls_on_the_tuned_endpoint_record_its_base_model_in_the_ledger(run_pipeline, bigquery_standin):
+def test_the_calls_on_the_tuned_endpoint_record_its_base_model_in_the_ledger(run_pipeline, bigquery_standin):
     result, _, _ = run_pipeline()
 
     base = result.xcom("tuning.wait_for_tuning_job", key="tuned_model_base_model")
@@ -64,6 +64,10 @@ def test_the_served_calls_on_the_tuned_endpoint_record_its_base_model_in_the_led
         ("count_tokens", TUNED_ENDPOINT, base),
         ("generate_content", TUNED_ENDPOINT, base),
     ]
+    answered = [r for r in bigquery_standin.rows.values() if r["task_id"] == "evaluate_tuned_model"]
+    assert len(answered) == len(load_eval_dataset()), "one ledger row per evaluation answer"
+    assert {(r["model"], r["base_model"]) for r in answered} == {(TUNED_ENDPOINT, base)}
+    assert result.xcom("evaluate_tuned_model")["base_model"] == base, "the evaluation row records the same base"
 
 
 def test_one_metric_below_its_threshold_declines_and_records_by_how_much(run_pipeline, genops_env, capfd, caplog):

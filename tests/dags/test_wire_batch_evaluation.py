@@ -122,6 +122,25 @@ def test_batch_answers_are_ledger_rows_at_the_batch_price(dagbag, wire, batch_mo
         assert row["estimated_cost_usd"] == pytest.approx(batch) and batch == pytest.approx(online / 2)
 
 
+def test_the_tuned_models_batch_evaluation_records_its_base_model_in_the_ledger(dagbag, wire, batch_mode):
+    result = run(dagbag.get_dag("genops_pipeline"))
+
+    assert result.state == "success", result.task_states
+    wait = "tuning.wait_for_tuning_job"
+    endpoint, base = (result.xcom(wait, key=key) for key in ("tuned_model_endpoint_name", "tuned_model_base_model"))
+    (job,) = jobs(wire)
+    assert job["model"] == result.xcom(wait, key="tuned_model_name"), "the batch job names the tuned model"
+    tasks = ("submit_evaluation", "evaluate_tuned_model")
+    rows = [r for r in wire.gcp.bigquery.rows(PROJECT, DATASET, USAGE_TABLE) if r["task_id"] in tasks]
+    assert {(r["task_id"], r["call_kind"]) for r in rows} == {
+        ("submit_evaluation", "count_tokens"),  # the job's estimate
+        ("evaluate_tuned_model", prices.BATCH_GENERATE_CONTENT),
+    }
+    assert base == config.get("GENOPS_TUNING_SOURCE_MODEL")
+    assert {(r["model"], r["base_model"]) for r in rows} == {(endpoint, base)}
+    assert result.xcom("evaluate_tuned_model")["base_model"] == base
+
+
 def test_a_lost_create_response_creates_one_job(dagbag, wire, batch_mode):
     wire.vertex.add_fault(r"/batchPredictionJobs$", method="POST", status=503, after=True, times=1)
 

@@ -50,11 +50,13 @@ def submit(
     context,
     batch_model: str | None = None,
     mode: str | None = None,
+    base_model: str | None = None,
 ) -> dict:
     """How `model_config` is answered, as a `Submission` dict; in batch mode its job exists when this returns.
 
     `model` is what online requests name; `batch_model` what the batch job names when it differs (a tuned
     model's resource instead of its endpoint). `mode`: the run's own choice (a DAG param), else GENOPS_EVAL_MODE.
+    `base_model`: a tuned model's base model, recorded with the estimate's token counts in the usage ledger.
     """
     from genops.core import storage
     from genops.evaluation import batch
@@ -77,7 +79,7 @@ def submit(
             lineage.run_id,
         )
         return {**submission.as_dict(), "job": existing.name}
-    estimate = batch.estimate(client, examples, model=model, profile=profile)
+    estimate = batch.estimate(client, examples, model=model, profile=profile, base_model=base_model)
     what = f"the batch job of {model_config} ({estimate.requests} requests to {batch_model or model})"
     decision = batch_within_daily_budget(what=what, estimated_tokens=estimate.tokens, estimated_usd=estimate.usd)
     context["ti"].xcom_push(key="decision", value=decision.as_dict())
@@ -149,15 +151,18 @@ class BatchPredictionSensor(CancellingJobSensor):
         cancel_if_running(genai_client(f"cancelling batch prediction job {job_name}"), job_name, why)
 
 
-def answers(examples: list[dict], submission: dict, *, profile: GenerationProfile, context) -> list[dict]:
+def answers(
+    examples: list[dict], submission: dict, *, profile: GenerationProfile, context, base_model: str | None = None
+) -> list[dict]:
     """The evaluation rows for `submission` (as the sensor returned it): generated online, or the batch job's
-    answers in the examples' order, each recorded in the usage ledger at the batch price."""
+    answers in the examples' order, each recorded in the usage ledger at the batch price (with `base_model`, a
+    tuned model's base model)."""
     from genops.evaluation.batch import ONLINE, MissingAnswers, read_answers
     from genops.evaluation.scoring import generate_responses
     from genops.gemini.usage import CallContext
 
     if submission["mode"] == ONLINE:
-        return generate_responses(examples, model=submission["model"], profile=profile)
+        return generate_responses(examples, model=submission["model"], profile=profile, base_model=base_model)
     describe = f"Configuration {submission['model_config']!r}, batch prediction job {submission['job']}"
     try:
         return read_answers(
@@ -167,6 +172,7 @@ def answers(examples: list[dict], submission: dict, *, profile: GenerationProfil
             profile=submission["profile"],
             context=CallContext.from_airflow(context),
             describe=describe,
+            base_model=base_model,
         )
     except MissingAnswers as err:
         raise AirflowFailException(str(err)) from None

@@ -133,24 +133,30 @@ def request_body(client, *, model: str, prompt: str, generation_config: Mapping[
     return online_request_body(client, model=model, contents=[prompt], generation_config=generation_config)
 
 
-def estimate(client, examples: list[dict], *, model: str, profile: GenerationProfile) -> Estimate:
+def estimate(
+    client, examples: list[dict], *, model: str, profile: GenerationProfile, base_model: str | None = None
+) -> Estimate:
     """An upper estimate of the job's cost: its prompts counted with countTokens (with the system instruction
-    and tools, as each request sends them), every answer at max_output_tokens, at the model's batch price."""
+    and tools, as each request sends them), every answer at max_output_tokens, at the model's batch price.
+    `base_model`: a tuned model's base model, recorded with the counts' usage."""
     from genops.gemini import calls
     from genops.usage import prices
 
-    generation_config = profile.generation_config()
+    def count(contents: list[str], generation_config: Mapping[str, Any] | None) -> int:
+        return calls.count_tokens(
+            model=model,
+            contents=contents,
+            generation_config=generation_config,
+            profile=profile.name,
+            client=client,
+            base_model=base_model,
+        ).total_tokens
+
     prompts = [build_prompt(example["instruction"], example["context"]) for example in examples]
-    per_request = calls.count_tokens(
-        model=model, contents=["."], generation_config=generation_config, profile=profile.name, client=client
-    ).total_tokens
-    prompt_tokens = 0
-    for start in range(0, len(prompts), COUNT_CHUNK):
-        chunk = prompts[start : start + COUNT_CHUNK]
-        counted = calls.count_tokens(
-            model=model, contents=chunk, generation_config=None, profile=profile.name, client=client
-        )
-        prompt_tokens += counted.total_tokens
+    per_request = count(["."], profile.generation_config())
+    prompt_tokens = sum(
+        count(prompts[start : start + COUNT_CHUNK], None) for start in range(0, len(prompts), COUNT_CHUNK)
+    )
     prompt_tokens += per_request * len(prompts)  # each request repeats the system instruction and tools
     output_tokens = profile.max_output_tokens * len(prompts)  # thinking counts against it, billed as output
     average_prompt = math.ceil(prompt_tokens / max(len(prompts), 1))
@@ -235,10 +241,18 @@ def prediction_lines(directory: str) -> list[dict]:
 
 
 def read_answers(
-    directory: str, examples: list[dict], *, model: str, profile: str, context, describe: str
+    directory: str,
+    examples: list[dict],
+    *,
+    model: str,
+    profile: str,
+    context,
+    describe: str,
+    base_model: str | None = None,
 ) -> list[dict]:
     """The evaluation rows (prompt, reference, response) in the examples' order, each answer's usage recorded
-    at the batch price. Fails naming every example without an answer (missing, or failed with a status)."""
+    at the batch price (with `base_model`, a tuned model's base model). Fails naming every example without an
+    answer (missing, or failed with a status)."""
     from genops.gemini import calls
 
     by_index: dict[int, dict] = {}
@@ -262,7 +276,9 @@ def read_answers(
         )
     rows = []
     for index, example in enumerate(examples):
-        response = calls.batch_answer(by_index[index]["response"], model=model, profile=profile, context=context)
+        response = calls.batch_answer(
+            by_index[index]["response"], model=model, profile=profile, context=context, base_model=base_model
+        )
         prompt = build_prompt(example["instruction"], example["context"])
         if not response.text:
             log.warning("Model %s returned no text (blocked or empty) for: %.60s", model, prompt)

@@ -65,11 +65,12 @@ def score_responses(
 def evaluate_model(*, submission: dict, profile: GenerationProfile, context, base_model: str | None = None) -> dict:
     """Answer the evaluation dataset as `submission` says (online, or the batch job the sensor waited for;
     genops.evaluation.answers), score the answers in the GENOPS_ experiment, build the configuration's row
-    (`base_model`: a tuned endpoint's base model, recorded so the row shows which retirement it shares)."""
+    (`base_model`: a tuned endpoint's base model, recorded in the row and in its answers' usage ledger rows, so
+    they show which retirement they share)."""
     from genops.evaluation.answers import answers
     from genops.gemini.prompts import load_eval_dataset
 
-    responses = answers(load_eval_dataset(), submission, profile=profile, context=context)
+    responses = answers(load_eval_dataset(), submission, profile=profile, context=context, base_model=base_model)
     return score_responses(
         responses,
         model=submission["model"],

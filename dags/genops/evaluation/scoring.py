@@ -58,13 +58,15 @@ def generate_responses(
     profile: GenerationProfile = EVAL_GENERATION_PROFILE,
     concurrency: int | None = None,
     client=None,
+    base_model: str | None = None,
 ) -> list[dict]:
     """Ask `model` (a model id or tuned endpoint) for every example, sampling as `profile` says; rows for EvalTask.
 
     Every call goes through genops.gemini.calls (credentials checked first, usage recorded), on one client
     (`client`, default: the provider hook's). Up to `concurrency` (default GENOPS_EVAL_CONCURRENCY) requests
     run at once; 429 and 5xx answers are retried with backoff and jitter; the rows keep the examples' order,
-    and an example that still fails fails the task (no row is dropped).
+    and an example that still fails fails the task (no row is dropped). `base_model`: when `model` is a tuned
+    endpoint, the model it was tuned from (recorded with each call's usage).
     """
     from genops.evaluation.concurrency import map_bounded
     from genops.gemini import calls
@@ -75,7 +77,12 @@ def generate_responses(
     def answer(example: dict) -> dict:
         prompt = build_prompt(example["instruction"], example["context"])
         response = calls.generate(
-            model=model, contents=[prompt], generation_config=generation_config, profile=profile.name, client=client
+            model=model,
+            contents=[prompt],
+            generation_config=generation_config,
+            profile=profile.name,
+            client=client,
+            base_model=base_model,
         )
         if not response.text:
             log.warning("Model %s returned no text (blocked or empty) for: %.60s", model, prompt)

@@ -28,6 +28,7 @@ class Served:
     source: str  # "approved in <dag_id>/<run_id>", or "configured (GENOPS_FLASH_MODEL)"
     baseline: dict[str, float]
     approved: bool
+    base_model: str | None = None  # a tuned endpoint's base model, as its served row recorded it
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -93,11 +94,13 @@ def latest_served() -> dict | None:
 
 
 def served(metrics: tuple[str, ...]) -> Served:
-    """The last approved model with its scores at approval, else GENOPS_FLASH_MODEL with GENOPS_CANARY_BASELINE."""
+    """The last approved model with its scores (and base model) at approval, else GENOPS_FLASH_MODEL with
+    GENOPS_CANARY_BASELINE."""
     row = latest_served()
     if row is not None:
         baseline = {m: float(row[m]) for m in metrics if row.get(m) is not None}
-        return Served(row["model"], f"approved in {row['dag_id']}/{row['run_id']}", baseline, True)
+        source = f"approved in {row['dag_id']}/{row['run_id']}"
+        return Served(row["model"], source, baseline, True, row.get("base_model"))
     return Served(
         config.get("GENOPS_FLASH_MODEL"),
         "configured (GENOPS_FLASH_MODEL; baseline GENOPS_CANARY_BASELINE)",
