@@ -35,6 +35,22 @@ class RunResult:
         return ti.xcom_pull(task_ids=task_id, key=key, map_indexes=map_index)
 
 
+def private_copy(dag):
+    """A copy of `dag` that a run may change without touching `dag` or any other copy.
+
+    It keeps mapped TaskFlow tasks' `expand_input`: Airflow compares it by identity with the EXPAND_INPUT_EMPTY
+    singleton, which a plain deepcopy would duplicate. Each task gets its own Param objects: Airflow 2 copies an
+    operator's params shallowly and writes a run's conf into them (Param.resolve), so without this one run's
+    conf would become the next run's defaults.
+    """
+    keep = {id(task.expand_input): task.expand_input for task in dag.tasks if hasattr(task, "expand_input")}
+    copied = copy.deepcopy(dag, keep)
+    for task in copied.tasks:
+        if task.params:
+            task.params = copy.deepcopy(task.params)
+    return copied
+
+
 def run_dag(dag, conf: dict | None = None, *, retries: bool = False, logical_date=None) -> RunResult:
     """Run a private copy of `dag`; every operator, template and XCom is real.
 
@@ -44,11 +60,9 @@ def run_dag(dag, conf: dict | None = None, *, retries: bool = False, logical_dat
     would run it, a new try of the same task instance; only the wait between tries is cut to nothing
     (retry_delay 0, no exponential backoff), because `dag.test()` sleeps through it.
 
-    The copy keeps mapped TaskFlow tasks' `expand_input`: Airflow compares it by identity with the
-    EXPAND_INPUT_EMPTY singleton, which a plain deepcopy would duplicate.
+    The copy is `private_copy(dag)`.
     """
-    keep = {id(task.expand_input): task.expand_input for task in dag.tasks if hasattr(task, "expand_input")}
-    dag = copy.deepcopy(dag, keep)
+    dag = private_copy(dag)
     for task in dag.tasks:
         if retries:
             task.retry_delay = timedelta(0)

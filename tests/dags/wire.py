@@ -16,7 +16,6 @@ with Airflow's retries on, without waits between tries.
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,7 +28,7 @@ from genops.usage import bigquery as ledger_bigquery
 from scripts.iam import observed
 from scripts.local.cloud.vertex import VertexStandIn
 from tests.conftest import DAGS_FOLDER
-from tests.dags.runner import RunResult, _name
+from tests.dags.runner import RunResult, _name, private_copy
 from tests.local_cloud.gcp_env import BUCKET, PROJECT, REGION, LocalGcp, local_gcp
 
 REAL_GOOGLE_AUTH_DEFAULT = google.auth.default  # before tests/dags/conftest.py replaces it for method-level tests
@@ -108,8 +107,7 @@ def wire_fixture(tmp_path: Path, genops_env, monkeypatch):
 
 def fast(dag, *, retries: int = 0):
     """A private copy of `dag` whose sensors poll at once and whose tasks retry `retries` times without waiting."""
-    keep = {id(task.expand_input): task.expand_input for task in dag.tasks if hasattr(task, "expand_input")}
-    dag = copy.deepcopy(dag, keep)
+    dag = private_copy(dag)
     for task in dag.tasks:
         task.retries = retries
         task.retry_delay = timedelta(0)
