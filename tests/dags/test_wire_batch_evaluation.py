@@ -64,7 +64,8 @@ def test_run_evaluation_in_batch_mode_sends_the_online_requests_and_scores_the_s
     monkeypatch.setenv("GENOPS_EVAL_MODE", "batch")
     wire.vertex.reset_requests()
 
-    batched = run(dagbag.get_dag("run_evaluation"), conf=FLASH)
+    with wire.jobs_run_until_polled("batchPredictionJobs"):
+        batched = run(dagbag.get_dag("run_evaluation"), conf=FLASH)
 
     assert batched.state == "success", batched.task_states
     assert not wire.vertex_calls(":generateContent"), "batch mode answers through the job, not online"

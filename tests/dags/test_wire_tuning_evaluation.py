@@ -5,8 +5,6 @@ the BigQuery load operator to the BigQuery stand-in."""
 from __future__ import annotations
 
 import json
-import threading
-import time
 
 import pytest
 
@@ -42,22 +40,9 @@ def tuned_label(endpoint: str) -> str:
 # --- supervised_fine_tuning -----------------------------------------------------------------------------------
 
 
-def end_tuning_after_the_first_poll(wire, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(r["method"] == "GET" and "/tuningJobs/" in r["path"] for r in list(wire.vertex.requests)):
-            wire.vertex.tuning.running_seconds = 0.0
-            return
-        time.sleep(0.05)
-
-
 def test_tuning_reads_the_bucket_starts_one_job_and_publishes_its_endpoint(dagbag, wire):
-    # The job runs until the sensor has polled it once, however slowly the tasks start, then ends.
-    wire.vertex.tuning.running_seconds = 3600.0
-    polled = threading.Thread(target=end_tuning_after_the_first_poll, args=(wire,), daemon=True)
-    polled.start()
-    result = run(dagbag.get_dag("supervised_fine_tuning"))
-    polled.join(timeout=5)
+    with wire.jobs_run_until_polled("tuningJobs"):
+        result = run(dagbag.get_dag("supervised_fine_tuning"))
 
     assert result.state == "success", result.task_states
     (create,) = [r for r in wire.vertex.requests if r["method"] == "POST" and r["path"].endswith("/tuningJobs")]

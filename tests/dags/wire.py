@@ -17,6 +17,8 @@ with Airflow's retries on, without waits between tries.
 from __future__ import annotations
 
 import json
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -47,6 +49,30 @@ class Wire:
     def vertex_calls(self, method: str) -> list[dict]:
         """The requests the Vertex AI stand-in served whose path ends with `method` (e.g. ":generateContent")."""
         return [r for r in self.vertex.requests if r["path"].endswith(method)]
+
+    @contextmanager
+    def jobs_run_until_polled(self, collection: str):
+        """Within the block, the stand-in's `collection` jobs ("tuningJobs", "batchPredictionJobs") stay running
+        until a GET of one has been served, then end: a sensor's first poll sees the job running, however
+        slowly the tasks before it start, and the run waits no longer than that."""
+        jobs = {"tuningJobs": self.vertex.tuning, "batchPredictionJobs": self.vertex.batch}[collection]
+        planned, done = jobs.running_seconds, threading.Event()
+
+        def end_after_the_first_poll() -> None:
+            while not done.wait(0.05):
+                if any(r["method"] == "GET" and f"/{collection}/" in r["path"] for r in list(self.vertex.requests)):
+                    jobs.running_seconds = 0.0
+                    return
+
+        jobs.running_seconds = 3600.0
+        watcher = threading.Thread(target=end_after_the_first_poll, daemon=True)
+        watcher.start()
+        try:
+            yield
+        finally:
+            done.set()
+            watcher.join(timeout=5)
+            jobs.running_seconds = planned
 
     def bucket_objects(self) -> dict[str, bytes]:
         """The data bucket's objects, read by the test itself (from the emulator, not as the Composer account)."""
